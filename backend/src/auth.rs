@@ -1,0 +1,374 @@
+//! Who is calling: password hashing, access tokens, refresh tokens and API keys, and the
+//! [`Principal`] extractor every protected handler takes. Sessions live in the database so
+//! that any server instance can revoke them and every instance sees it.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{web, FromRequest, HttpRequest};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine;
+use chrono::NaiveDateTime;
+use cistern_shared::{ErrorCode, Role};
+use diesel::prelude::*;
+use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::db::schema::{api_keys, sessions, users};
+use crate::error::{ApiError, ApiResult};
+use crate::startup::AppState;
+
+pub const REFRESH_COOKIE: &str = "cistern_refresh";
+pub const API_KEY_HEADER: &str = "x-api-key";
+
+// ---------------------------------------------------------------- passwords
+
+#[derive(Clone)]
+pub struct PasswordPolicy {
+    params: Params,
+}
+
+impl PasswordPolicy {
+    pub fn new(memory_kib: u32, iterations: u32) -> Result<PasswordPolicy, String> {
+        let params = Params::new(memory_kib.max(8), iterations.max(1), 1, None).map_err(|e| e.to_string())?;
+        Ok(PasswordPolicy { params })
+    }
+
+    fn argon(&self) -> Argon2<'static> {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+    }
+
+    pub fn hash(&self, password: &str) -> Result<String, ApiError> {
+        let salt = SaltString::generate(&mut OsRng);
+        self.argon()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(ApiError::internal)
+    }
+
+    /// Checks a password against a stored hash. With no hash (unknown user) it still does the
+    /// work of one check, so response times do not tell whether a username exists.
+    pub fn verify(&self, password: &str, stored: Option<&str>) -> bool {
+        match stored.and_then(|s| PasswordHash::new(s).ok()) {
+            Some(parsed) => self.argon().verify_password(password.as_bytes(), &parsed).is_ok(),
+            None => {
+                let _ = self.hash(password);
+                false
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- tokens
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    /// User id.
+    pub sub: String,
+    /// Session id: checked against the sessions table on every request.
+    pub sid: String,
+    pub role: Role,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+#[derive(Clone)]
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    issuer: String,
+    audience: String,
+    pub ttl_secs: i64,
+}
+
+impl JwtKeys {
+    pub fn new(secret: &[u8], issuer: &str, audience: &str, ttl_secs: i64) -> JwtKeys {
+        JwtKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+            ttl_secs,
+        }
+    }
+
+    pub fn issue(&self, user_id: &str, session_id: &str, role: Role) -> ApiResult<String> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: user_id.to_owned(),
+            sid: session_id.to_owned(),
+            role,
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            iat: now,
+            exp: now + self.ttl_secs,
+        };
+        jsonwebtoken::encode(&Header::default(), &claims, &self.encoding).map_err(ApiError::internal)
+    }
+
+    pub fn decode(&self, token: &str) -> Option<Claims> {
+        let mut v = Validation::new(jsonwebtoken::Algorithm::HS256);
+        v.set_issuer(&[&self.issuer]);
+        v.set_audience(&[&self.audience]);
+        v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        v.leeway = 5;
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
+            .ok()
+            .map(|d| d.claims)
+    }
+}
+
+/// A fresh random secret, URL-safe base64 (refresh tokens, API keys, generated JWT secrets).
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// Tokens are stored only as hashes, so a stolen database does not sign anyone in.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+// ---------------------------------------------------------------- the caller
+
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: String,
+    pub username: String,
+    pub role: Role,
+    pub customer_id: Option<String>,
+    /// The session behind a bearer token; `None` for API keys.
+    pub session_id: Option<String>,
+}
+
+impl Principal {
+    /// Refuses (403) unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> ApiResult<()> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+}
+
+/// The role sets operations admit. The OpenAPI `security` of each operation lists the same
+/// names, and the role-matrix test checks every operation against them.
+pub mod roles {
+    use cistern_shared::Role::{self, *};
+
+    pub const ADMIN: &[Role] = &[Admin];
+    pub const AUDIT: &[Role] = &[Admin, Auditor];
+    pub const STAFF: &[Role] = &[Admin, FinanceDirector, Lead, Clerk, Field, Auditor];
+    /// Staff plus machine clients.
+    pub const ACCOUNT_READ: &[Role] =
+        &[Admin, FinanceDirector, Lead, Clerk, Field, Auditor, Integrator];
+    /// Account reads where a customer may see their own.
+    pub const ACCOUNT_READ_OWN: &[Role] =
+        &[Admin, FinanceDirector, Lead, Clerk, Field, Auditor, Integrator, Customer];
+    pub const CUSTOMER: &[Role] = &[Customer];
+    pub const SIGNED_IN: &[Role] =
+        &[Admin, FinanceDirector, Lead, Clerk, Field, Auditor, Customer, Integrator];
+    /// People with passwords.
+    pub const PEOPLE: &[Role] = &[Admin, FinanceDirector, Lead, Clerk, Field, Auditor, Customer];
+}
+
+#[derive(Queryable)]
+struct SessionUser {
+    user_id: String,
+    username: String,
+    role: String,
+    customer_id: Option<String>,
+    active: bool,
+    expires_at: NaiveDateTime,
+    revoked_at: Option<NaiveDateTime>,
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Principal, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let bearer = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_owned);
+        let api_key = req
+            .headers()
+            .get(API_KEY_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal("app state missing"))?;
+            if let Some(token) = bearer {
+                let claims = state.jwt.decode(&token).ok_or_else(ApiError::unauthenticated)?;
+                let pool = state.pool.clone();
+                web::block(move || principal_for_session(&pool, &claims)).await?
+            } else if let Some(key) = api_key {
+                let pool = state.pool.clone();
+                web::block(move || principal_for_api_key(&pool, &key)).await?
+            } else {
+                Err(ApiError::unauthenticated())
+            }
+        })
+    }
+}
+
+fn principal_for_session(pool: &crate::db::DbPool, claims: &Claims) -> ApiResult<Principal> {
+    let mut conn = pool.get()?;
+    let row: Option<SessionUser> = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::id.eq(&claims.sid))
+        .filter(users::id.eq(&claims.sub))
+        .select((
+            users::id,
+            users::username,
+            users::role,
+            users::customer_id,
+            users::active,
+            sessions::expires_at,
+            sessions::revoked_at,
+        ))
+        .first(&mut conn)
+        .optional()?;
+    let row = row.ok_or_else(ApiError::unauthenticated)?;
+    let now = crate::db::now();
+    if !row.active || row.revoked_at.is_some() || row.expires_at <= now {
+        return Err(ApiError::unauthenticated());
+    }
+    let role = Role::parse(&row.role).ok_or_else(|| ApiError::internal("unknown role in users"))?;
+    Ok(Principal {
+        user_id: row.user_id,
+        username: row.username,
+        role,
+        customer_id: row.customer_id,
+        session_id: Some(claims.sid.clone()),
+    })
+}
+
+fn principal_for_api_key(pool: &crate::db::DbPool, key: &str) -> ApiResult<Principal> {
+    let mut conn = pool.get()?;
+    let row: Option<(String, String, String, bool)> = api_keys::table
+        .inner_join(users::table)
+        .filter(api_keys::key_hash.eq(token_hash(key)))
+        .filter(api_keys::revoked_at.is_null())
+        .select((users::id, users::username, users::role, users::active))
+        .first(&mut conn)
+        .optional()?;
+    match row {
+        Some((user_id, username, role, true)) => {
+            let role = Role::parse(&role).ok_or_else(|| ApiError::internal("unknown role in users"))?;
+            Ok(Principal {
+                user_id,
+                username,
+                role,
+                customer_id: None,
+                session_id: None,
+            })
+        }
+        _ => Err(ApiError::new(ErrorCode::Unauthenticated)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let p = PasswordPolicy::new(64, 1).unwrap();
+        let h = p.hash("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(p.verify("correct horse battery", Some(&h)));
+        assert!(!p.verify("correct horse battery!", Some(&h)));
+        assert!(!p.verify("anything", None));
+    }
+
+    #[test]
+    fn tokens_check_signature_issuer_audience_and_expiry() {
+        let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef", "cistern", "cistern-api", 60);
+        let t = keys.issue("u1", "s1", Role::Clerk).unwrap();
+        let c = keys.decode(&t).unwrap();
+        assert_eq!((c.sub.as_str(), c.sid.as_str(), c.role), ("u1", "s1", Role::Clerk));
+
+        let other_secret = JwtKeys::new(b"another-secret-another-secret-xx", "cistern", "cistern-api", 60);
+        assert!(other_secret.decode(&t).is_none());
+        let other_aud = JwtKeys::new(b"0123456789abcdef0123456789abcdef", "cistern", "elsewhere", 60);
+        assert!(other_aud.decode(&t).is_none());
+        let expired = JwtKeys::new(b"0123456789abcdef0123456789abcdef", "cistern", "cistern-api", -120);
+        let old = expired.issue("u1", "s1", Role::Clerk).unwrap();
+        assert!(keys.decode(&old).is_none());
+    }
+
+    #[test]
+    fn random_tokens_are_unique_and_hashes_stable() {
+        let a = random_token(32);
+        assert_ne!(a, random_token(32));
+        assert_eq!(token_hash(&a), token_hash(&a));
+        assert_eq!(token_hash(&a).len(), 64);
+    }
+}
+
+// ---------------------------------------------------------------- role-checked extractor
+
+/// A named set of roles, used as the type parameter of [`Allow`].
+pub trait RoleSet {
+    const ROLES: &'static [Role];
+}
+
+macro_rules! role_sets {
+    ($($name:ident => $roles:path),* $(,)?) => {
+        $(
+            #[doc = concat!("Roles of `roles::", stringify!($roles), "`.")]
+            pub struct $name;
+            impl RoleSet for $name {
+                const ROLES: &'static [Role] = $roles;
+            }
+        )*
+    };
+}
+
+role_sets! {
+    AdminOnly => roles::ADMIN,
+    AuditReaders => roles::AUDIT,
+    Staff => roles::STAFF,
+    AccountReaders => roles::ACCOUNT_READ,
+    AccountReadersOwn => roles::ACCOUNT_READ_OWN,
+    Customers => roles::CUSTOMER,
+    SignedIn => roles::SIGNED_IN,
+    People => roles::PEOPLE,
+}
+
+/// A caller whose role is in `R`: 401 without credentials, 403 with the wrong role — decided
+/// before the body is read, so a refused caller learns nothing about the body's rules.
+pub struct Allow<R: RoleSet>(pub Principal, std::marker::PhantomData<R>);
+
+impl<R: RoleSet> std::ops::Deref for Allow<R> {
+    type Target = Principal;
+    fn deref(&self) -> &Principal {
+        &self.0
+    }
+}
+
+impl<R: RoleSet + 'static> FromRequest for Allow<R> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Allow<R>, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let fut = Principal::from_request(req, payload);
+        Box::pin(async move {
+            let p = fut.await?;
+            p.require(R::ROLES)?;
+            Ok(Allow(p, std::marker::PhantomData))
+        })
+    }
+}

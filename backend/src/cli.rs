@@ -1,0 +1,193 @@
+//! The `cistern` command.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use cistern_shared::dto::{CreateUserRequest, Locale};
+use cistern_shared::Role;
+use diesel::connection::SimpleConnection;
+
+use crate::config::{Config, Mode};
+use crate::db::{self, DbTarget};
+use crate::domain::audit::Actor;
+use crate::startup::{AppState, Application};
+
+#[derive(Parser)]
+#[command(name = "cistern", version, about = "Customer information and billing for water and sewer utilities")]
+pub struct Cli {
+    /// Configuration file (TOML). Default: $CISTERN_CONFIG, else ./cistern.toml if present.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the API and the client.
+    Serve {
+        /// Load the demo city first if the database is empty (development only).
+        #[arg(long)]
+        seed_demo: bool,
+    },
+    /// Apply pending database migrations (they are also applied at every start).
+    Migrate {
+        /// Revert every migration, then apply them again (destroys all data).
+        #[arg(long)]
+        redo_all: bool,
+    },
+    /// Load the demo city (refused in production mode).
+    SeedDemo,
+    /// Create a user. The password is read from standard input (one line).
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// admin, finance_director, lead, clerk, field, auditor, customer, integrator
+        #[arg(long)]
+        role: String,
+        /// For customer users: the customer record they may see.
+        #[arg(long)]
+        customer_id: Option<String>,
+        #[arg(long, default_value = "en")]
+        locale: String,
+    },
+    /// Copy the embedded SQLite database to a file while the server keeps running.
+    Backup {
+        /// Destination file (must not exist).
+        dest: PathBuf,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Openapi = cli.command {
+        print!("{}", crate::openapi::spec_json());
+        return Ok(());
+    }
+    let config = Config::load(cli.config.as_deref())?;
+    crate::telemetry::init(&config.log_format);
+    match cli.command {
+        Command::Serve { seed_demo } => serve(config, seed_demo),
+        Command::Migrate { redo_all } => {
+            let target = DbTarget::parse(&config.database_url)?;
+            let mut conn = target.connect()?;
+            if redo_all {
+                let n = db::revert_all_migrations(&mut conn)?;
+                println!("reverted {n} migrations");
+            }
+            let n = db::run_migrations(&mut conn)?;
+            println!("applied {n} migrations; schema is current");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            if config.mode == Mode::Production {
+                anyhow::bail!("refusing to load demo data in production mode");
+            }
+            let state = AppState::build(config)?;
+            let summary = crate::seed::seed_demo(&state.pool, &state.hasher)?;
+            print_demo(&summary);
+            Ok(())
+        }
+        Command::CreateUser {
+            username,
+            display_name,
+            role,
+            customer_id,
+            locale,
+        } => {
+            let role = Role::parse(&role).with_context(|| format!("unknown role `{role}`"))?;
+            let password = if role == Role::Integrator {
+                None
+            } else {
+                let mut line = String::new();
+                std::io::stdin().read_to_string(&mut line)?;
+                Some(line.trim_end_matches(['\n', '\r']).to_owned())
+            };
+            let req = CreateUserRequest {
+                username,
+                display_name,
+                role,
+                password,
+                locale: Locale::parse(&locale).unwrap_or_default(),
+                customer_id,
+            };
+            crate::error::validate(&req).map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
+            let state = AppState::build(config)?;
+            let user = crate::domain::users::create(&state.pool, &state.hasher, &Actor::system("cli"), &req)
+                .map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
+            println!("created {} ({}) with id {}", user.username, user.role, user.id);
+            if role == Role::Integrator {
+                let key = crate::domain::users::create_api_key(&state.pool, &Actor::system("cli"), &user.id)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!("API key (shown once): {}", key.key);
+            }
+            Ok(())
+        }
+        Command::Backup { dest } => backup(&config, &dest),
+        Command::Openapi => Ok(()),
+    }
+}
+
+fn print_demo(summary: &crate::seed::DemoSummary) {
+    if summary.loaded_now {
+        println!("Loaded the demo city: {} accounts in 3 billing cycles.", summary.accounts);
+    }
+    println!("Demo sign-ins (development only):");
+    for s in &summary.sign_ins {
+        let what = if s.role == Role::Integrator { "API key" } else { "password" };
+        println!("  {:<17} user {:<11} {what} {}", s.role.as_str(), s.username, s.secret);
+    }
+}
+
+fn serve(config: Config, seed_demo: bool) -> anyhow::Result<()> {
+    let rt = actix_web::rt::System::new();
+    rt.block_on(async move {
+        if seed_demo && config.mode == Mode::Production {
+            anyhow::bail!("refusing to load demo data in production mode");
+        }
+        let app = Application::build(config).await?;
+        if seed_demo {
+            let state = app.state().clone();
+            let summary = actix_web::web::block(move || crate::seed::seed_demo(&state.pool, &state.hasher))
+                .await?
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            print_demo(&summary);
+        }
+        println!(
+            "Cistern is serving on http://{} ({} database)",
+            local_addr(&app),
+            app.pool().backend().as_str()
+        );
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+fn local_addr(app: &Application) -> String {
+    let bind = &app.state().config.bind;
+    match bind.rsplit_once(':') {
+        Some((host, _)) => format!("{host}:{}", app.port()),
+        None => bind.clone(),
+    }
+}
+
+/// SQLite's `VACUUM INTO` writes a consistent copy while readers and writers go on.
+fn backup(config: &Config, dest: &std::path::Path) -> anyhow::Result<()> {
+    let target = DbTarget::parse(&config.database_url)?;
+    if !matches!(target, DbTarget::Sqlite(_)) {
+        anyhow::bail!("backup copies the embedded SQLite database; for PostgreSQL use pg_dump");
+    }
+    if dest.exists() {
+        anyhow::bail!("{} exists already; choose a new file", dest.display());
+    }
+    let dest_text = dest.to_str().context("destination path is not UTF-8")?;
+    let mut conn = target.connect()?;
+    conn.batch_execute(&format!("VACUUM INTO '{}'", dest_text.replace('\'', "''")))?;
+    println!("backed up to {}", dest.display());
+    Ok(())
+}

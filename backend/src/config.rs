@@ -1,0 +1,331 @@
+//! Configuration: built-in defaults, then an optional TOML file, then environment variables
+//! (`DATABASE_URL`, `CISTERN_<FIELD>`); any of them may instead be read from a file named by
+//! `<VAR>_FILE`, which is how container secrets arrive.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// `development` (the default: generates what it lacks) or `production` (strict).
+    pub mode: Mode,
+    /// `sqlite://PATH` (default, embedded) or `postgres://...`.
+    pub database_url: String,
+    /// Address to listen on.
+    pub bind: String,
+    /// Folder of the built client (served at `/`), if any.
+    pub static_dir: Option<PathBuf>,
+    /// Where the embedded database, the generated development secret and backups live.
+    pub data_dir: PathBuf,
+    /// HS256 signing secret for access tokens (32+ bytes). Required in production.
+    pub jwt_secret: Option<String>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_ttl_secs: i64,
+    pub refresh_token_ttl_secs: i64,
+    /// Failed sign-ins allowed per username within the window before answering 429.
+    pub login_max_failures: i64,
+    pub login_window_secs: i64,
+    /// The utility's time zone: business dates are dates there.
+    pub time_zone: String,
+    pub pool_size: u32,
+    /// Names this server instance in job claims and locks; default: host-pid-random.
+    pub instance_id: Option<String>,
+    /// Whether this instance claims and runs background jobs.
+    pub run_jobs: bool,
+    pub job_poll_interval_ms: u64,
+    /// Largest accepted JSON body.
+    pub max_body_bytes: usize,
+    /// `pretty` or `json`.
+    pub log_format: String,
+    /// Mark cookies `Secure` (default: on in production).
+    pub secure_cookies: Option<bool>,
+    /// Argon2id cost. The defaults follow OWASP's recommendation (19 MiB, 2 passes).
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            mode: Mode::Development,
+            database_url: "sqlite://./data/cistern.db".into(),
+            bind: "127.0.0.1:8080".into(),
+            static_dir: None,
+            data_dir: PathBuf::from("./data"),
+            jwt_secret: None,
+            jwt_issuer: "cistern".into(),
+            jwt_audience: "cistern-api".into(),
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_secs: 12 * 60 * 60,
+            login_max_failures: 5,
+            login_window_secs: 15 * 60,
+            time_zone: "America/Los_Angeles".into(),
+            pool_size: 8,
+            instance_id: None,
+            run_jobs: true,
+            job_poll_interval_ms: 5_000,
+            max_body_bytes: 256 * 1024,
+            log_format: "pretty".into(),
+            secure_cookies: None,
+            argon2_memory_kib: 19 * 1024,
+            argon2_iterations: 2,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("invalid configuration file {path}: {message}")]
+    File { path: String, message: String },
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Defaults, then `file` (or `CISTERN_CONFIG`, or `./cistern.toml` if present), then the
+    /// environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let env = |k: &str| std::env::var(k).ok();
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| env("CISTERN_CONFIG").map(PathBuf::from))
+            .or_else(|| {
+                let p = PathBuf::from("cistern.toml");
+                p.exists().then_some(p)
+            });
+        let text = match &file {
+            Some(p) => Some(std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                path: p.display().to_string(),
+                source,
+            })?),
+            None => None,
+        };
+        let cfg = Config::from_layers(text.as_deref(), &|k| lookup_env(k, &env))?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// The layering itself, with the file's text and the environment passed in (testable).
+    pub fn from_layers(
+        file_text: Option<&str>,
+        env: &dyn Fn(&str) -> Result<Option<String>, ConfigError>,
+    ) -> Result<Config, ConfigError> {
+        let mut table = toml::Table::try_from(Config::default())
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        if let Some(text) = file_text {
+            let file: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::File {
+                path: "config".into(),
+                message: e.message().to_owned(),
+            })?;
+            for (k, v) in file {
+                if !KNOWN_KEYS.contains(&k.as_str()) {
+                    return Err(ConfigError::File {
+                        path: "config".into(),
+                        message: format!("unknown setting `{k}`"),
+                    });
+                }
+                table.insert(k, v);
+            }
+        }
+        for key in KNOWN_KEYS {
+            let mut names = vec![format!("CISTERN_{}", key.to_ascii_uppercase())];
+            if *key == "database_url" {
+                names.insert(0, "DATABASE_URL".into());
+            }
+            for name in names {
+                if let Some(raw) = env(&name)? {
+                    table.insert((*key).to_owned(), env_value(key, &raw));
+                    break;
+                }
+            }
+        }
+        toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_owned()))
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.tz()?;
+        if self.mode == Mode::Production {
+            match &self.jwt_secret {
+                Some(s) if s.len() >= 32 => {}
+                Some(_) => {
+                    return Err(ConfigError::Invalid(
+                        "jwt_secret must be at least 32 characters".into(),
+                    ))
+                }
+                None => {
+                    return Err(ConfigError::Invalid(
+                        "production mode needs a JWT secret: set CISTERN_JWT_SECRET or CISTERN_JWT_SECRET_FILE"
+                            .into(),
+                    ))
+                }
+            }
+        }
+        if self.access_token_ttl_secs <= 0 || self.refresh_token_ttl_secs <= 0 {
+            return Err(ConfigError::Invalid("token lifetimes must be positive".into()));
+        }
+        Ok(())
+    }
+
+    pub fn tz(&self) -> Result<chrono_tz::Tz, ConfigError> {
+        self.time_zone
+            .parse()
+            .map_err(|_| ConfigError::Invalid(format!("unknown time zone `{}`", self.time_zone)))
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies.unwrap_or(self.mode == Mode::Production)
+    }
+
+    /// A configuration for tests: development mode, port 0, a fixed secret, cheap hashing.
+    pub fn for_tests(database_url: &str) -> Config {
+        Config {
+            database_url: database_url.to_owned(),
+            bind: "127.0.0.1:0".into(),
+            jwt_secret: Some("test-secret-test-secret-test-secret!".into()),
+            argon2_memory_kib: 64,
+            argon2_iterations: 1,
+            pool_size: 4,
+            job_poll_interval_ms: 100,
+            ..Config::default()
+        }
+    }
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "mode",
+    "database_url",
+    "bind",
+    "static_dir",
+    "data_dir",
+    "jwt_secret",
+    "jwt_issuer",
+    "jwt_audience",
+    "access_token_ttl_secs",
+    "refresh_token_ttl_secs",
+    "login_max_failures",
+    "login_window_secs",
+    "time_zone",
+    "pool_size",
+    "instance_id",
+    "run_jobs",
+    "job_poll_interval_ms",
+    "max_body_bytes",
+    "log_format",
+    "secure_cookies",
+    "argon2_memory_kib",
+    "argon2_iterations",
+];
+
+/// Reads `NAME`, or the file named by `NAME_FILE` (trailing newline trimmed).
+fn lookup_env(
+    name: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<String>, ConfigError> {
+    if let Some(v) = env(name) {
+        return Ok(Some(v));
+    }
+    let file_var = format!("{name}_FILE");
+    match env(&file_var) {
+        Some(path) => std::fs::read_to_string(&path)
+            .map(|s| Some(s.trim_end_matches(['\n', '\r']).to_owned()))
+            .map_err(|source| ConfigError::Read { path, source }),
+        None => Ok(None),
+    }
+}
+
+/// Environment values are strings; numbers and booleans are typed by the field they set.
+fn env_value(key: &str, raw: &str) -> toml::Value {
+    let numeric = key.ends_with("_secs")
+        || key.ends_with("_ms")
+        || key.ends_with("_bytes")
+        || key.ends_with("_kib")
+        || key.ends_with("_iterations")
+        || key.ends_with("_failures")
+        || key == "pool_size";
+    let boolean = key == "run_jobs" || key == "secure_cookies";
+    if numeric {
+        if let Ok(n) = raw.trim().parse::<i64>() {
+            return toml::Value::Integer(n);
+        }
+    }
+    if boolean {
+        match raw.trim() {
+            "1" | "true" | "yes" | "on" => return toml::Value::Boolean(true),
+            "0" | "false" | "no" | "off" => return toml::Value::Boolean(false),
+            _ => {}
+        }
+    }
+    toml::Value::String(raw.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Result<Option<String>, ConfigError> {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        move |k: &str| lookup_env(k, &|n: &str| map.get(n).cloned())
+    }
+
+    #[test]
+    fn defaults_then_file_then_environment() {
+        let file = "bind = \"0.0.0.0:9000\"\npool_size = 3\ntime_zone = \"America/Denver\"\n";
+        let env = env_of(&[("CISTERN_POOL_SIZE", "12"), ("DATABASE_URL", "postgres://x/y")]);
+        let c = Config::from_layers(Some(file), &env).unwrap();
+        assert_eq!(c.bind, "0.0.0.0:9000"); // file over default
+        assert_eq!(c.pool_size, 12); // environment over file
+        assert_eq!(c.time_zone, "America/Denver");
+        assert_eq!(c.database_url, "postgres://x/y");
+        assert_eq!(c.login_max_failures, 5); // default kept
+    }
+
+    #[test]
+    fn secrets_can_come_from_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("secret");
+        std::fs::write(&p, "s3cret-s3cret-s3cret-s3cret-s3cret!!\n").unwrap();
+        let path = p.display().to_string();
+        let env = env_of(&[("CISTERN_JWT_SECRET_FILE", &path), ("CISTERN_MODE", "production")]);
+        let c = Config::from_layers(None, &env).unwrap();
+        assert_eq!(c.jwt_secret.as_deref(), Some("s3cret-s3cret-s3cret-s3cret-s3cret!!"));
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_secret() {
+        let env = env_of(&[("CISTERN_MODE", "production")]);
+        let c = Config::from_layers(None, &env).unwrap();
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("JWT secret"), "{err}");
+        // development is fine without one: it generates and keeps its own
+        assert!(Config::default().validate().is_ok());
+    }
+
+    #[test]
+    fn unknown_settings_and_bad_values_are_refused() {
+        let none = env_of(&[]);
+        assert!(Config::from_layers(Some("colour = \"blue\""), &none).is_err());
+        assert!(Config::from_layers(Some("pool_size = \"many\""), &none).is_err());
+        let bad_tz = Config::from_layers(Some("time_zone = \"Mars/Olympus\""), &none).unwrap();
+        assert!(bad_tz.validate().is_err());
+    }
+}

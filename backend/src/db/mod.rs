@@ -1,0 +1,286 @@
+//! One code base over SQLite (embedded, the default) and PostgreSQL (production, several
+//! server instances). Queries are written once against [`DbConnection`], diesel's
+//! `MultiConnection` over both backends.
+
+pub mod schema;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported DATABASE_URL (use sqlite://PATH or postgres://...)")]
+    UnsupportedUrl,
+    #[error(transparent)]
+    Connection(#[from] diesel::ConnectionError),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Pool(#[from] r2d2::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Where a `DATABASE_URL` points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbTarget {
+    /// A file path (or `:memory:`).
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DbTarget {
+    pub fn parse(url: &str) -> Result<DbTarget, DbError> {
+        if let Some(rest) = url.strip_prefix("sqlite://") {
+            if rest.is_empty() {
+                return Err(DbError::UnsupportedUrl);
+            }
+            Ok(DbTarget::Sqlite(rest.to_owned()))
+        } else if let Some(rest) = url.strip_prefix("sqlite:") {
+            if rest.is_empty() {
+                return Err(DbError::UnsupportedUrl);
+            }
+            Ok(DbTarget::Sqlite(rest.to_owned()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DbTarget::Postgres(url.to_owned()))
+        } else {
+            Err(DbError::UnsupportedUrl)
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbTarget::Sqlite(_) => Backend::Sqlite,
+            DbTarget::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Opens one connection, with SQLite's per-connection settings applied.
+    pub fn connect(&self) -> Result<DbConnection, DbError> {
+        match self {
+            DbTarget::Sqlite(path) => {
+                if path != ":memory:" {
+                    if let Some(dir) = std::path::Path::new(path).parent() {
+                        if !dir.as_os_str().is_empty() {
+                            std::fs::create_dir_all(dir)?;
+                        }
+                    }
+                }
+                let mut c = SqliteConnection::establish(path)?;
+                // WAL lets readers go on while one writer writes; busy_timeout makes a writer
+                // wait for the lock instead of failing; SQLite does not enforce foreign keys
+                // unless asked, per connection.
+                c.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )?;
+                Ok(DbConnection::Sqlite(c))
+            }
+            DbTarget::Postgres(url) => {
+                let mut c = PgConnection::establish(url)?;
+                c.batch_execute("SET TIME ZONE 'UTC'")?;
+                Ok(DbConnection::Postgres(c))
+            }
+        }
+    }
+}
+
+pub struct Manager {
+    target: DbTarget,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConnection, DbError> {
+        self.target.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// The connection pool plus what the domain needs to know about the backend.
+#[derive(Clone)]
+pub struct DbPool {
+    pool: r2d2::Pool<Manager>,
+    backend: Backend,
+    /// SQLite allows one writer at a time. Serialising write transactions inside the process
+    /// means they queue here instead of racing for the file lock, so a write never fails with
+    /// "database is locked" (and a read-then-write transaction cannot hit SQLITE_BUSY_SNAPSHOT).
+    /// PostgreSQL needs no such lock.
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+impl DbPool {
+    pub fn new(database_url: &str, max_size: u32) -> Result<DbPool, DbError> {
+        let target = DbTarget::parse(database_url)?;
+        let backend = target.backend();
+        let max_size = match (&target, max_size) {
+            (DbTarget::Sqlite(p), _) if p == ":memory:" => 1,
+            (_, n) => n.max(1),
+        };
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .connection_timeout(Duration::from_secs(15))
+            .build(Manager { target })?;
+        Ok(DbPool {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn get(&self) -> Result<PooledConn, DbError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `f` in one write transaction: all of it commits or none of it does.
+    pub fn write<T, E>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<diesel::result::Error> + From<DbError>,
+    {
+        let mut pooled = self.get()?;
+        let conn: &mut DbConnection = &mut pooled;
+        let _guard = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        conn.transaction(f)
+    }
+
+    /// Runs `f` in a read transaction (a consistent snapshot on both backends).
+    pub fn read<T, E>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<diesel::result::Error> + From<DbError>,
+    {
+        let mut pooled = self.get()?;
+        let conn: &mut DbConnection = &mut pooled;
+        conn.transaction(f)
+    }
+}
+
+/// Applies every pending migration of the connection's backend.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+    };
+    applied.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// Reverts every migration (used by the up-down-up test and `cistern migrate --reset`).
+pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let reverted = match conn {
+        DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+    };
+    reverted.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// True when no migration of this binary is pending on the database.
+pub fn migrations_current(conn: &mut DbConnection) -> Result<bool, DbError> {
+    let pending = match conn {
+        DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+        DbConnection::Postgres(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+    };
+    pending.map(|p| !p).map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// Runs `$body` with `$c` bound to the concrete connection inside a [`DbConnection`]. For the
+/// few statements diesel cannot build for both backends at once (multi-row INSERTs): the same
+/// code is compiled once per backend.
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgres($c) => $body,
+        }
+    };
+}
+
+/// True when `e` is a unique-constraint violation (the same on both backends).
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+/// Now, in UTC, truncated to microseconds: PostgreSQL keeps no finer, and both backends must
+/// give back exactly what was stored.
+pub fn now() -> chrono::NaiveDateTime {
+    let n = chrono::Utc::now().naive_utc();
+    let micros = n.and_utc().timestamp_micros();
+    chrono::DateTime::from_timestamp_micros(micros)
+        .map(|d| d.naive_utc())
+        .unwrap_or(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_parsed_by_scheme() {
+        assert_eq!(
+            DbTarget::parse("sqlite://./data/cistern.db").ok(),
+            Some(DbTarget::Sqlite("./data/cistern.db".into()))
+        );
+        assert_eq!(
+            DbTarget::parse("sqlite:///var/lib/c.db").ok(),
+            Some(DbTarget::Sqlite("/var/lib/c.db".into()))
+        );
+        assert!(matches!(
+            DbTarget::parse("postgres://u@h/db"),
+            Ok(DbTarget::Postgres(_))
+        ));
+        assert!(DbTarget::parse("mysql://x").is_err());
+        assert!(DbTarget::parse("sqlite://").is_err());
+    }
+}

@@ -1,0 +1,303 @@
+use actix_web::{get, patch, post, web, HttpResponse};
+use cistern_shared::dto::{
+    ApiKeyCreated, AuditEntryDto, CreateUserRequest, EnqueueJobRequest, JobDto, Page,
+    ResetPasswordRequest, UpdateUserRequest, UserDto,
+};
+use cistern_shared::Problem;
+use serde::Deserialize;
+
+use crate::auth::{AdminOnly, Allow, AuditReaders};
+use crate::domain::audit::{self, Actor, AuditQuery};
+use crate::domain::{jobs, users};
+use crate::error::{validate, ApiResult};
+use crate::startup::{blocking, AppState, RequestId};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// 1-based page number.
+    pub page: Option<i64>,
+    /// Rows per page (1 to 200, default 50).
+    pub per_page: Option<i64>,
+}
+
+/// List users.
+#[utoipa::path(
+    tag = "users",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "Users by username", body = Page<UserDto>),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Role not allowed", body = Problem)
+    ),
+    security(("bearer" = ["admin"]))
+)]
+#[get("/api/v1/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    _who: Allow<AdminOnly>,
+    q: web::Query<PageQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let page = blocking(&state, move |s| s.pool.read(|c| users::list(c, q.page, q.per_page))).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Create a user. Integrators get no password: issue them an API key.
+#[utoipa::path(
+    tag = "users",
+    request_body = CreateUserRequest,
+    responses(
+        (status = 201, description = "Created", body = UserDto),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Role not allowed", body = Problem),
+        (status = 409, description = "Username taken", body = Problem),
+        (status = 422, description = "Invalid input", body = Problem)
+    ),
+    security(("bearer" = ["admin"]))
+)]
+#[post("/api/v1/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    who: Allow<AdminOnly>,
+    rid: RequestId,
+    body: web::Json<CreateUserRequest>,
+) -> ApiResult<HttpResponse> {
+    validate(&*body)?;
+    let actor = Actor::user(&who, Some(rid.0));
+    let body = body.into_inner();
+    let user = blocking(&state, move |s| users::create(&s.pool, &s.hasher, &actor, &body)).await?;
+    Ok(HttpResponse::Created().json(user))
+}
+
+/// One user.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 200, description = "The user", body = UserDto),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Role not allowed", body = Problem),
+        (status = 404, description = "No such user", body = Problem)
+    ),
+    security(("bearer" = ["admin"]))
+)]
+#[get("/api/v1/users/{id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    _who: Allow<AdminOnly>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let user = blocking(&state, move |s| {
+        let mut c = s.pool.get()?;
+        users::find_by_id(&mut c, &id)?.to_dto()
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// Change a user's name, role, language or whether they may sign in. Deactivating a user or
+/// changing their role ends their sessions at once.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    request_body = UpdateUserRequest,
+    responses(
+        (status = 200, description = "Updated", body = UserDto),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Role not allowed", body = Problem),
+        (status = 404, description = "No such user", body = Problem),
+        (status = 409, description = "Not allowed on yourself", body = Problem),
+        (status = 422, description = "Invalid input", body = Problem)
+    ),
+    security(("bearer" = ["admin"]))
+)]
+#[patch("/api/v1/users/{id}")]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    who: Allow<AdminOnly>,
+    rid: RequestId,
+    id: web::Path<String>,
+    body: web::Json<UpdateUserRequest>,
+) -> ApiResult<HttpResponse> {
+    validate(&*body)?;
+    let actor = Actor::user(&who, Some(rid.0));
+    let (id, body) = (id.into_inner(), body.into_inner());
+    let user = blocking(&state, move |s| users::update(&s.pool, &actor, &id, &body)).await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// Set a new password for a user (for example, one who forgot theirs). Their sessions end.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    request_body = ResetPasswordRequest,
+    responses(
+        (status = 204, description = "Password set"),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Role not allowed", body = Problem),
+        (status = 404, description = "No such user", body = Problem),
+        (status = 422, description = "Invalid input", body = Problem)
+    ),
+    security(("bearer" = ["admin"]))
+)]
+#[post("/api/v1/users/{id}/password")]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    who: Allow<AdminOnly>,
+    rid: RequestId,
+    id: web::Path<String>,
+    body: web::Json<ResetPasswordRequest>,
+) -> ApiResult<HttpResponse> {
+    validate(&*body)?;
+    let actor = Actor::user(&who, Some(rid.0));
+    let (id, body) = (id.into_inner(), body.into_inner());
+    blocking(&state, move |s| users::reset_password(&s.pool, &s.hasher, &actor, &id, &body.new_password)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// End every session of a user, on every server.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 204, description = "Sessions ended"),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Role not allowed", body = Problem),
+        (status = 404, description = "No such user", body = Problem)
+    ),
+    security(("bearer" = ["admin"]))
+)]
+#[post("/api/v1/users/{id}/sessions/revoke")]
+pub async fn revoke_sessions(
+    state: web::Data<AppState>,
+    who: Allow<AdminOnly>,
+    rid: RequestId,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let actor = Actor::user(&who, Some(rid.0));
+    let id = id.into_inner();
+    blocking(&state, move |s| users::revoke_sessions_of(&s.pool, &actor, &id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Issue an API key for an integrator user. The key is shown once.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = String, Path, description = "User id of an integrator")),
+    responses(
+        (status = 201, description = "The new key", body = ApiKeyCreated),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Role not allowed", body = Problem),
+        (status = 404, description = "No such user", body = Problem),
+        (status = 409, description = "Not an integrator", body = Problem)
+    ),
+    security(("bearer" = ["admin"]))
+)]
+#[post("/api/v1/users/{id}/api-keys")]
+pub async fn create_api_key(
+    state: web::Data<AppState>,
+    who: Allow<AdminOnly>,
+    rid: RequestId,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let actor = Actor::user(&who, Some(rid.0));
+    let id = id.into_inner();
+    let key = blocking(&state, move |s| users::create_api_key(&s.pool, &actor, &id)).await?;
+    Ok(HttpResponse::Created().json(key))
+}
+
+/// The audit trail, newest first.
+#[utoipa::path(
+    tag = "audit",
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "Entries", body = Page<AuditEntryDto>),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Role not allowed", body = Problem)
+    ),
+    security(("bearer" = ["admin", "auditor"]))
+)]
+#[get("/api/v1/audit")]
+pub async fn audit_log(
+    state: web::Data<AppState>,
+    _who: Allow<AuditReaders>,
+    q: web::Query<AuditQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let page = blocking(&state, move |s| s.pool.read(|c| audit::query(c, &q))).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Recent background jobs.
+#[utoipa::path(
+    tag = "jobs",
+    responses(
+        (status = 200, description = "Newest first", body = Vec<JobDto>),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Role not allowed", body = Problem)
+    ),
+    security(("bearer" = ["admin"]))
+)]
+#[get("/api/v1/jobs")]
+pub async fn list_jobs(state: web::Data<AppState>, _who: Allow<AdminOnly>) -> ApiResult<HttpResponse> {
+    let list = blocking(&state, |s| s.pool.read(|c| jobs::list(c, 100))).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Queue a job now. Exactly one server instance will run it.
+#[utoipa::path(
+    tag = "jobs",
+    request_body = EnqueueJobRequest,
+    responses(
+        (status = 202, description = "Queued", body = JobDto),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Role not allowed", body = Problem),
+        (status = 422, description = "Unknown kind", body = Problem)
+    ),
+    security(("bearer" = ["admin"]))
+)]
+#[post("/api/v1/jobs")]
+pub async fn enqueue_job(
+    state: web::Data<AppState>,
+    who: Allow<AdminOnly>,
+    rid: RequestId,
+    body: web::Json<EnqueueJobRequest>,
+) -> ApiResult<HttpResponse> {
+    validate(&*body)?;
+    let actor = Actor::user(&who, Some(rid.0));
+    let kind = body.into_inner().kind;
+    let job = blocking(&state, move |s| {
+        s.pool.write(|c| {
+            let id = jobs::enqueue(c, &actor, &kind, crate::db::now(), None)?
+                .ok_or_else(|| crate::error::ApiError::internal("job not queued"))?;
+            jobs::get(c, &id)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().json(job))
+}
+
+/// One job and its outcome.
+#[utoipa::path(
+    tag = "jobs",
+    params(("id" = String, Path, description = "Job id")),
+    responses(
+        (status = 200, description = "The job", body = JobDto),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Role not allowed", body = Problem),
+        (status = 404, description = "No such job", body = Problem)
+    ),
+    security(("bearer" = ["admin"]))
+)]
+#[get("/api/v1/jobs/{id}")]
+pub async fn get_job(
+    state: web::Data<AppState>,
+    _who: Allow<AdminOnly>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let job = blocking(&state, move |s| s.pool.read(|c| jobs::get(c, &id))).await?;
+    Ok(HttpResponse::Ok().json(job))
+}

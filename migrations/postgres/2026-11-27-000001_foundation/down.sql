@@ -1,0 +1,14 @@
+DROP TABLE locks;
+DROP TABLE job_runs;
+DROP TABLE jobs;
+DROP TRIGGER audit_log_no_change ON audit_log;
+DROP FUNCTION audit_log_append_only();
+DROP TABLE audit_log;
+DROP TABLE login_attempts;
+DROP TABLE api_keys;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE accounts;
+DROP TABLE premises;
+DROP TABLE customers;
+DROP TABLE cycles;
