@@ -2,11 +2,10 @@
 //! [`Principal`] extractor every protected handler takes. Sessions live in the database so
 //! that any server instance can revoke them and every instance sees it.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use actix_web::{web, FromRequest, HttpRequest};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use chrono::NaiveDateTime;
@@ -33,7 +32,8 @@ pub struct PasswordPolicy {
 
 impl PasswordPolicy {
     pub fn new(memory_kib: u32, iterations: u32) -> Result<PasswordPolicy, String> {
-        let params = Params::new(memory_kib.max(8), iterations.max(1), 1, None).map_err(|e| e.to_string())?;
+        let params = Params::new(memory_kib.max(8), iterations.max(1), 1, None)
+            .map_err(|e| e.to_string())?;
         Ok(PasswordPolicy { params })
     }
 
@@ -53,7 +53,10 @@ impl PasswordPolicy {
     /// work of one check, so response times do not tell whether a username exists.
     pub fn verify(&self, password: &str, stored: Option<&str>) -> bool {
         match stored.and_then(|s| PasswordHash::new(s).ok()) {
-            Some(parsed) => self.argon().verify_password(password.as_bytes(), &parsed).is_ok(),
+            Some(parsed) => self
+                .argon()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok(),
             None => {
                 let _ = self.hash(password);
                 false
@@ -108,7 +111,8 @@ impl JwtKeys {
             iat: now,
             exp: now + self.ttl_secs,
         };
-        jsonwebtoken::encode(&Header::default(), &claims, &self.encoding).map_err(ApiError::internal)
+        jsonwebtoken::encode(&Header::default(), &claims, &self.encoding)
+            .map_err(ApiError::internal)
     }
 
     pub fn decode(&self, token: &str) -> Option<Claims> {
@@ -167,16 +171,47 @@ pub mod roles {
     pub const AUDIT: &[Role] = &[Admin, Auditor];
     pub const STAFF: &[Role] = &[Admin, FinanceDirector, Lead, Clerk, Field, Auditor];
     /// Staff plus machine clients.
-    pub const ACCOUNT_READ: &[Role] =
-        &[Admin, FinanceDirector, Lead, Clerk, Field, Auditor, Integrator];
+    pub const ACCOUNT_READ: &[Role] = &[
+        Admin,
+        FinanceDirector,
+        Lead,
+        Clerk,
+        Field,
+        Auditor,
+        Integrator,
+    ];
     /// Account reads where a customer may see their own.
-    pub const ACCOUNT_READ_OWN: &[Role] =
-        &[Admin, FinanceDirector, Lead, Clerk, Field, Auditor, Integrator, Customer];
+    pub const ACCOUNT_READ_OWN: &[Role] = &[
+        Admin,
+        FinanceDirector,
+        Lead,
+        Clerk,
+        Field,
+        Auditor,
+        Integrator,
+        Customer,
+    ];
     pub const CUSTOMER: &[Role] = &[Customer];
-    pub const SIGNED_IN: &[Role] =
-        &[Admin, FinanceDirector, Lead, Clerk, Field, Auditor, Customer, Integrator];
+    pub const SIGNED_IN: &[Role] = &[
+        Admin,
+        FinanceDirector,
+        Lead,
+        Clerk,
+        Field,
+        Auditor,
+        Customer,
+        Integrator,
+    ];
     /// People with passwords.
-    pub const PEOPLE: &[Role] = &[Admin, FinanceDirector, Lead, Clerk, Field, Auditor, Customer];
+    pub const PEOPLE: &[Role] = &[
+        Admin,
+        FinanceDirector,
+        Lead,
+        Clerk,
+        Field,
+        Auditor,
+        Customer,
+    ];
 }
 
 #[derive(Queryable)]
@@ -190,11 +225,22 @@ struct SessionUser {
     revoked_at: Option<NaiveDateTime>,
 }
 
-impl FromRequest for Principal {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Principal, ApiError>>>>;
+/// What the authentication middleware found, kept in the request's extensions.
+#[derive(Clone)]
+enum AuthOutcome {
+    Found(Principal),
+    Refused(ApiError),
+}
 
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+/// Middleware: checks the bearer token or API key (one database lookup) before any handler
+/// extractor runs. The [`Allow`] extractor then decides synchronously, so an unauthorised
+/// caller is refused before the request body is even parsed.
+pub async fn authenticate(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::HttpMessage;
+    if req.path().starts_with("/api/") {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let bearer = req
             .headers()
@@ -207,18 +253,52 @@ impl FromRequest for Principal {
             .get(API_KEY_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal("app state missing"))?;
-            if let Some(token) = bearer {
-                let claims = state.jwt.decode(&token).ok_or_else(ApiError::unauthenticated)?;
+        let outcome = match (state, bearer, api_key) {
+            (_, None, None) => None,
+            (None, _, _) => Some(Err(ApiError::internal("app state missing"))),
+            (Some(state), Some(token), _) => Some(match state.jwt.decode(&token) {
+                None => Err(ApiError::unauthenticated()),
+                Some(claims) => {
+                    let pool = state.pool.clone();
+                    web::block(move || principal_for_session(&pool, &claims))
+                        .await
+                        .map_err(ApiError::from)
+                        .and_then(|r| r)
+                }
+            }),
+            (Some(state), None, Some(key)) => {
                 let pool = state.pool.clone();
-                web::block(move || principal_for_session(&pool, &claims)).await?
-            } else if let Some(key) = api_key {
-                let pool = state.pool.clone();
-                web::block(move || principal_for_api_key(&pool, &key)).await?
-            } else {
-                Err(ApiError::unauthenticated())
+                Some(
+                    web::block(move || principal_for_api_key(&pool, &key))
+                        .await
+                        .map_err(ApiError::from)
+                        .and_then(|r| r),
+                )
             }
+        };
+        match outcome {
+            Some(Ok(p)) => {
+                req.extensions_mut().insert(AuthOutcome::Found(p));
+            }
+            Some(Err(e)) => {
+                req.extensions_mut().insert(AuthOutcome::Refused(e));
+            }
+            None => {}
+        }
+    }
+    next.call(req).await
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Principal, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        use actix_web::HttpMessage;
+        std::future::ready(match req.extensions().get::<AuthOutcome>() {
+            Some(AuthOutcome::Found(p)) => Ok(p.clone()),
+            Some(AuthOutcome::Refused(e)) => Err(e.clone()),
+            None => Err(ApiError::unauthenticated()),
         })
     }
 }
@@ -266,7 +346,8 @@ fn principal_for_api_key(pool: &crate::db::DbPool, key: &str) -> ApiResult<Princ
         .optional()?;
     match row {
         Some((user_id, username, role, true)) => {
-            let role = Role::parse(&role).ok_or_else(|| ApiError::internal("unknown role in users"))?;
+            let role =
+                Role::parse(&role).ok_or_else(|| ApiError::internal("unknown role in users"))?;
             Ok(Principal {
                 user_id,
                 username,
@@ -295,16 +376,39 @@ mod tests {
 
     #[test]
     fn tokens_check_signature_issuer_audience_and_expiry() {
-        let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef", "cistern", "cistern-api", 60);
+        let keys = JwtKeys::new(
+            b"0123456789abcdef0123456789abcdef",
+            "cistern",
+            "cistern-api",
+            60,
+        );
         let t = keys.issue("u1", "s1", Role::Clerk).unwrap();
         let c = keys.decode(&t).unwrap();
-        assert_eq!((c.sub.as_str(), c.sid.as_str(), c.role), ("u1", "s1", Role::Clerk));
+        assert_eq!(
+            (c.sub.as_str(), c.sid.as_str(), c.role),
+            ("u1", "s1", Role::Clerk)
+        );
 
-        let other_secret = JwtKeys::new(b"another-secret-another-secret-xx", "cistern", "cistern-api", 60);
+        let other_secret = JwtKeys::new(
+            b"another-secret-another-secret-xx",
+            "cistern",
+            "cistern-api",
+            60,
+        );
         assert!(other_secret.decode(&t).is_none());
-        let other_aud = JwtKeys::new(b"0123456789abcdef0123456789abcdef", "cistern", "elsewhere", 60);
+        let other_aud = JwtKeys::new(
+            b"0123456789abcdef0123456789abcdef",
+            "cistern",
+            "elsewhere",
+            60,
+        );
         assert!(other_aud.decode(&t).is_none());
-        let expired = JwtKeys::new(b"0123456789abcdef0123456789abcdef", "cistern", "cistern-api", -120);
+        let expired = JwtKeys::new(
+            b"0123456789abcdef0123456789abcdef",
+            "cistern",
+            "cistern-api",
+            -120,
+        );
         let old = expired.issue("u1", "s1", Role::Clerk).unwrap();
         assert!(keys.decode(&old).is_none());
     }
@@ -361,14 +465,15 @@ impl<R: RoleSet> std::ops::Deref for Allow<R> {
 
 impl<R: RoleSet + 'static> FromRequest for Allow<R> {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Allow<R>, ApiError>>>>;
+    type Future = std::future::Ready<Result<Allow<R>, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let fut = Principal::from_request(req, payload);
-        Box::pin(async move {
-            let p = fut.await?;
-            p.require(R::ROLES)?;
-            Ok(Allow(p, std::marker::PhantomData))
-        })
+        let checked = Principal::from_request(req, payload)
+            .into_inner()
+            .and_then(|p| {
+                p.require(R::ROLES)
+                    .map(|()| Allow(p, std::marker::PhantomData))
+            });
+        std::future::ready(checked)
     }
 }

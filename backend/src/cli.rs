@@ -4,9 +4,9 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
 use cistern_shared::dto::{CreateUserRequest, Locale};
 use cistern_shared::Role;
+use clap::{Parser, Subcommand};
 use diesel::connection::SimpleConnection;
 
 use crate::config::{Config, Mode};
@@ -15,7 +15,11 @@ use crate::domain::audit::Actor;
 use crate::startup::{AppState, Application};
 
 #[derive(Parser)]
-#[command(name = "cistern", version, about = "Customer information and billing for water and sewer utilities")]
+#[command(
+    name = "cistern",
+    version,
+    about = "Customer information and billing for water and sewer utilities"
+)]
 pub struct Cli {
     /// Configuration file (TOML). Default: $CISTERN_CONFIG, else ./cistern.toml if present.
     #[arg(long, global = true)]
@@ -118,12 +122,24 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             crate::error::validate(&req).map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
             let state = AppState::build(config)?;
-            let user = crate::domain::users::create(&state.pool, &state.hasher, &Actor::system("cli"), &req)
-                .map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
-            println!("created {} ({}) with id {}", user.username, user.role, user.id);
+            let user = crate::domain::users::create(
+                &state.pool,
+                &state.hasher,
+                &Actor::system("cli"),
+                &req,
+            )
+            .map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
+            println!(
+                "created {} ({}) with id {}",
+                user.username, user.role, user.id
+            );
             if role == Role::Integrator {
-                let key = crate::domain::users::create_api_key(&state.pool, &Actor::system("cli"), &user.id)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let key = crate::domain::users::create_api_key(
+                    &state.pool,
+                    &Actor::system("cli"),
+                    &user.id,
+                )
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
                 println!("API key (shown once): {}", key.key);
             }
             Ok(())
@@ -135,12 +151,24 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn print_demo(summary: &crate::seed::DemoSummary) {
     if summary.loaded_now {
-        println!("Loaded the demo city: {} accounts in 3 billing cycles.", summary.accounts);
+        println!(
+            "Loaded the demo city: {} accounts in 3 billing cycles.",
+            summary.accounts
+        );
     }
     println!("Demo sign-ins (development only):");
     for s in &summary.sign_ins {
-        let what = if s.role == Role::Integrator { "API key" } else { "password" };
-        println!("  {:<17} user {:<11} {what} {}", s.role.as_str(), s.username, s.secret);
+        let what = if s.role == Role::Integrator {
+            "API key"
+        } else {
+            "password"
+        };
+        println!(
+            "  {:<17} user {:<11} {what} {}",
+            s.role.as_str(),
+            s.username,
+            s.secret
+        );
     }
 }
 
@@ -153,9 +181,10 @@ fn serve(config: Config, seed_demo: bool) -> anyhow::Result<()> {
         let app = Application::build(config).await?;
         if seed_demo {
             let state = app.state().clone();
-            let summary = actix_web::web::block(move || crate::seed::seed_demo(&state.pool, &state.hasher))
-                .await?
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let summary =
+                actix_web::web::block(move || crate::seed::seed_demo(&state.pool, &state.hasher))
+                    .await?
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
             print_demo(&summary);
         }
         println!(

@@ -109,10 +109,12 @@ impl Config {
                 p.exists().then_some(p)
             });
         let text = match &file {
-            Some(p) => Some(std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
-                path: p.display().to_string(),
-                source,
-            })?),
+            Some(p) => Some(
+                std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                    path: p.display().to_string(),
+                    source,
+                })?,
+            ),
             None => None,
         };
         let cfg = Config::from_layers(text.as_deref(), &|k| lookup_env(k, &env))?;
@@ -128,10 +130,12 @@ impl Config {
         let mut table = toml::Table::try_from(Config::default())
             .map_err(|e| ConfigError::Invalid(e.to_string()))?;
         if let Some(text) = file_text {
-            let file: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::File {
-                path: "config".into(),
-                message: e.message().to_owned(),
-            })?;
+            let file: toml::Table =
+                text.parse()
+                    .map_err(|e: toml::de::Error| ConfigError::File {
+                        path: "config".into(),
+                        message: e.message().to_owned(),
+                    })?;
             for (k, v) in file {
                 if !KNOWN_KEYS.contains(&k.as_str()) {
                     return Err(ConfigError::File {
@@ -178,7 +182,9 @@ impl Config {
             }
         }
         if self.access_token_ttl_secs <= 0 || self.refresh_token_ttl_secs <= 0 {
-            return Err(ConfigError::Invalid("token lifetimes must be positive".into()));
+            return Err(ConfigError::Invalid(
+                "token lifetimes must be positive".into(),
+            ));
         }
         Ok(())
     }
@@ -281,15 +287,20 @@ mod tests {
     use std::collections::HashMap;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Result<Option<String>, ConfigError> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         move |k: &str| lookup_env(k, &|n: &str| map.get(n).cloned())
     }
 
     #[test]
     fn defaults_then_file_then_environment() {
         let file = "bind = \"0.0.0.0:9000\"\npool_size = 3\ntime_zone = \"America/Denver\"\n";
-        let env = env_of(&[("CISTERN_POOL_SIZE", "12"), ("DATABASE_URL", "postgres://x/y")]);
+        let env = env_of(&[
+            ("CISTERN_POOL_SIZE", "12"),
+            ("DATABASE_URL", "postgres://x/y"),
+        ]);
         let c = Config::from_layers(Some(file), &env).unwrap();
         assert_eq!(c.bind, "0.0.0.0:9000"); // file over default
         assert_eq!(c.pool_size, 12); // environment over file
@@ -304,9 +315,15 @@ mod tests {
         let p = dir.path().join("secret");
         std::fs::write(&p, "s3cret-s3cret-s3cret-s3cret-s3cret!!\n").unwrap();
         let path = p.display().to_string();
-        let env = env_of(&[("CISTERN_JWT_SECRET_FILE", &path), ("CISTERN_MODE", "production")]);
+        let env = env_of(&[
+            ("CISTERN_JWT_SECRET_FILE", &path),
+            ("CISTERN_MODE", "production"),
+        ]);
         let c = Config::from_layers(None, &env).unwrap();
-        assert_eq!(c.jwt_secret.as_deref(), Some("s3cret-s3cret-s3cret-s3cret-s3cret!!"));
+        assert_eq!(
+            c.jwt_secret.as_deref(),
+            Some("s3cret-s3cret-s3cret-s3cret-s3cret!!")
+        );
         assert!(c.validate().is_ok());
     }
 

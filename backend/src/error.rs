@@ -170,7 +170,11 @@ impl From<validator::ValidationErrors> for ApiError {
     }
 }
 
-fn collect_field_errors(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<FieldError>) {
+fn collect_field_errors(
+    prefix: &str,
+    errors: &validator::ValidationErrors,
+    out: &mut Vec<FieldError>,
+) {
     use validator::ValidationErrorsKind;
     for (field, kind) in errors.errors() {
         let path = if prefix.is_empty() {
@@ -181,9 +185,11 @@ fn collect_field_errors(prefix: &str, errors: &validator::ValidationErrors, out:
         match kind {
             ValidationErrorsKind::Field(list) => {
                 for e in list {
-                    let message = e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| {
-                        describe(&e.code, &e.params)
-                    });
+                    let message = e
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| describe(&e.code, &e.params));
                     out.push(FieldError {
                         field: path.clone(),
                         code: e.code.to_string(),
@@ -240,7 +246,10 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
             // serde's message names the field and what was expected; it holds no secrets.
             ApiError::with_detail(ErrorCode::MalformedJson, e.to_string())
         }
-        _ => ApiError::with_detail(ErrorCode::MalformedJson, "the request body could not be read"),
+        _ => ApiError::with_detail(
+            ErrorCode::MalformedJson,
+            "the request body could not be read",
+        ),
     };
     actix_web::error::InternalError::from_response(err, api.error_response()).into()
 }
@@ -270,7 +279,11 @@ mod tests {
             .unwrap_or_default()
             .to_owned();
         let bytes = to_bytes(res.into_body()).await.unwrap_or_default();
-        (status, ct, serde_json::from_slice(&bytes).unwrap_or_default())
+        (
+            status,
+            ct,
+            serde_json::from_slice(&bytes).unwrap_or_default(),
+        )
     }
 
     #[actix_web::test]
@@ -281,14 +294,18 @@ mod tests {
             assert_eq!(ct, "application/problem+json");
             assert_eq!(body["code"], code.as_str());
             assert_eq!(body["status"], status);
-            assert_eq!(body["type"], format!("urn:cistern:problem:{}", code.as_str()));
+            assert_eq!(
+                body["type"],
+                format!("urn:cistern:problem:{}", code.as_str())
+            );
             assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
         }
     }
 
     #[actix_web::test]
     async fn internal_errors_do_not_leak_their_cause() {
-        let (status, _, body) = body_of(&ApiError::internal("password=hunter2 in table users")).await;
+        let (status, _, body) =
+            body_of(&ApiError::internal("password=hunter2 in table users")).await;
         assert_eq!(status, 500);
         assert!(!body.to_string().contains("hunter2"));
     }
@@ -315,7 +332,11 @@ mod tests {
         };
         let err = validate(&req).unwrap_err();
         assert_eq!(err.code, ErrorCode::ValidationFailed);
-        let names: Vec<_> = err.fields.iter().map(|f| (f.field.as_str(), f.code.as_str())).collect();
+        let names: Vec<_> = err
+            .fields
+            .iter()
+            .map(|f| (f.field.as_str(), f.code.as_str()))
+            .collect();
         assert_eq!(
             names,
             vec![

@@ -81,7 +81,9 @@ impl Modify for Security {
         // Operations open to integrators also accept the API key, with the same roles.
         for item in openapi.paths.paths.values_mut() {
             for op in operations_mut(item) {
-                let Some(reqs) = op.security.as_mut() else { continue };
+                let Some(reqs) = op.security.as_mut() else {
+                    continue;
+                };
                 let roles = roles_of(reqs);
                 if roles.iter().any(|r| r == "integrator") {
                     reqs.push(SecurityRequirement::new("api_key", roles));
@@ -91,7 +93,9 @@ impl Modify for Security {
     }
 }
 
-fn operations_mut(item: &mut utoipa::openapi::PathItem) -> Vec<&mut utoipa::openapi::path::Operation> {
+fn operations_mut(
+    item: &mut utoipa::openapi::PathItem,
+) -> Vec<&mut utoipa::openapi::path::Operation> {
     [
         item.get.as_mut(),
         item.put.as_mut(),
@@ -140,7 +144,9 @@ impl RouteTable {
                     .as_object()
                     .map(|m| {
                         m.keys()
-                            .filter(|k| matches!(k.as_str(), "get" | "put" | "post" | "delete" | "patch"))
+                            .filter(|k| {
+                                matches!(k.as_str(), "get" | "put" | "post" | "delete" | "patch")
+                            })
                             .map(|k| k.to_ascii_uppercase())
                             .collect()
                     })
@@ -189,7 +195,9 @@ mod tests {
         let json = serde_json::to_value(ApiDoc::openapi()).unwrap();
         for (path, item) in json["paths"].as_object().unwrap() {
             for (method, op) in item.as_object().unwrap() {
-                let sec = op["security"].as_array().unwrap_or_else(|| panic!("{method} {path}: no security"));
+                let sec = op["security"]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("{method} {path}: no security"));
                 assert!(!sec.is_empty(), "{method} {path}: empty security");
             }
         }

@@ -58,24 +58,92 @@ pub fn demo_sign_ins() -> Vec<DemoSignIn> {
 }
 
 const FIRST: &[&str] = &[
-    "James", "Maria", "Robert", "Linda", "Michael", "Ana", "William", "Elizabeth", "David", "Sofia",
-    "Richard", "Jennifer", "Joseph", "Lucia", "Thomas", "Susan", "Carlos", "Karen", "Daniel", "Nancy",
-    "Jose", "Lisa", "Mark", "Betty", "Luis", "Sandra", "Paul", "Ashley", "Steven", "Carmen",
+    "James",
+    "Maria",
+    "Robert",
+    "Linda",
+    "Michael",
+    "Ana",
+    "William",
+    "Elizabeth",
+    "David",
+    "Sofia",
+    "Richard",
+    "Jennifer",
+    "Joseph",
+    "Lucia",
+    "Thomas",
+    "Susan",
+    "Carlos",
+    "Karen",
+    "Daniel",
+    "Nancy",
+    "Jose",
+    "Lisa",
+    "Mark",
+    "Betty",
+    "Luis",
+    "Sandra",
+    "Paul",
+    "Ashley",
+    "Steven",
+    "Carmen",
 ];
 const LAST: &[&str] = &[
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
-    "Martinez", "Hernandez", "Lopez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson",
-    "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
 ];
 const STREETS: &[&str] = &[
-    "River Rd N", "Chemawa Rd NE", "Cherry Ave NE", "Verda Ln NE", "Dearborn Ave NE", "Lockhaven Dr NE",
-    "Wheatland Rd N", "McNary Estates Dr N", "Shoreline Dr N", "Clear Lake Rd NE", "Ridge Dr NE",
+    "River Rd N",
+    "Chemawa Rd NE",
+    "Cherry Ave NE",
+    "Verda Ln NE",
+    "Dearborn Ave NE",
+    "Lockhaven Dr NE",
+    "Wheatland Rd N",
+    "McNary Estates Dr N",
+    "Shoreline Dr N",
+    "Clear Lake Rd NE",
+    "Ridge Dr NE",
     "Manzanita St NE",
 ];
 const BUSINESSES: &[&str] = &[
-    "Keizer Station Dental LLC", "Riverside Laundromat", "Blue Heron Cafe", "Northside Auto Care",
-    "Willamette Veterinary Clinic", "Orchard Heights Apartments LLC", "Mid-Valley Print Shop",
-    "Cascade Hardware", "Green Acres Nursery", "St. Edward Community Hall",
+    "Keizer Station Dental LLC",
+    "Riverside Laundromat",
+    "Blue Heron Cafe",
+    "Northside Auto Care",
+    "Willamette Veterinary Clinic",
+    "Orchard Heights Apartments LLC",
+    "Mid-Valley Print Shop",
+    "Cascade Hardware",
+    "Green Acres Nursery",
+    "St. Edward Community Hall",
 ];
 
 const ACCOUNTS: usize = 240;
@@ -201,7 +269,11 @@ fn load_city(c: &mut DbConnection) -> ApiResult<i64> {
         let name = if is_business {
             BUSINESSES[(i / 24) % BUSINESSES.len()].to_owned()
         } else {
-            format!("{} {}", FIRST[(i * 7) % FIRST.len()], LAST[(i * 11 + i / 3) % LAST.len()])
+            format!(
+                "{} {}",
+                FIRST[(i * 7) % FIRST.len()],
+                LAST[(i * 11 + i / 3) % LAST.len()]
+            )
         };
         // About a third rent; their mail goes to the service address, owners' sometimes elsewhere.
         let tenant = i % 3 == 1;
@@ -225,7 +297,12 @@ fn load_city(c: &mut DbConnection) -> ApiResult<i64> {
         new_premises.push(NewPremise {
             id: premise_id.clone(),
             service_address: address,
-            parcel: Some(format!("073W{:02}{}{:05}", 10 + cycle, ['A', 'B', 'C', 'D'][i % 4], 100 + i * 10)),
+            parcel: Some(format!(
+                "073W{:02}{}{:05}",
+                10 + cycle,
+                ['A', 'B', 'C', 'D'][i % 4],
+                100 + i * 10
+            )),
             inside_city: i % 17 != 0,
             cycle_id: cycle_rows[cycle].0.into(),
             route: format!("{:02}", 1 + (i / 3) % 4),
@@ -260,7 +337,11 @@ fn load_city(c: &mut DbConnection) -> ApiResult<i64> {
         let customer_id = id("cus", ACCOUNTS + k + 1);
         new_customers.push(NewCustomer {
             id: customer_id.clone(),
-            name: format!("{} {}", FIRST[(k * 5 + 3) % FIRST.len()], LAST[(k * 3 + 1) % LAST.len()]),
+            name: format!(
+                "{} {}",
+                FIRST[(k * 5 + 3) % FIRST.len()],
+                LAST[(k * 3 + 1) % LAST.len()]
+            ),
             is_organisation: false,
             mailing_address: format!("{} Forwarding Ave, Salem OR 97302", 200 + k),
             phone: None,
@@ -284,13 +365,19 @@ fn load_city(c: &mut DbConnection) -> ApiResult<i64> {
     }
     // Batches keep each statement well under SQLite's bound-parameter limit.
     for chunk in new_customers.chunks(100) {
-        crate::per_backend!(&mut *c, |c| diesel::insert_into(customers::table).values(chunk).execute(c))?;
+        crate::per_backend!(&mut *c, |c| diesel::insert_into(customers::table)
+            .values(chunk)
+            .execute(c))?;
     }
     for chunk in new_premises.chunks(100) {
-        crate::per_backend!(&mut *c, |c| diesel::insert_into(premises::table).values(chunk).execute(c))?;
+        crate::per_backend!(&mut *c, |c| diesel::insert_into(premises::table)
+            .values(chunk)
+            .execute(c))?;
     }
     for chunk in new_accounts.chunks(100) {
-        crate::per_backend!(&mut *c, |c| diesel::insert_into(accounts::table).values(chunk).execute(c))?;
+        crate::per_backend!(&mut *c, |c| diesel::insert_into(accounts::table)
+            .values(chunk)
+            .execute(c))?;
     }
     Ok(i64::try_from(new_accounts.len()).unwrap_or(i64::MAX))
 }
@@ -303,7 +390,14 @@ fn load_users(c: &mut DbConnection, hashed: &[(Role, String, Option<String>)]) -
             .find(|(_, u, _)| u == username)
             .map(|(_, _, d)| *d)
             .unwrap_or("Demo user");
-        let user_id = id("usr", DEMO_USERS.iter().position(|(_, u, _)| u == username).unwrap_or(0) + 1);
+        let user_id = id(
+            "usr",
+            DEMO_USERS
+                .iter()
+                .position(|(_, u, _)| u == username)
+                .unwrap_or(0)
+                + 1,
+        );
         crate::domain::users::insert(
             c,
             &UserRow {

@@ -38,7 +38,11 @@ impl AppState {
             let mut conn = pool.get()?;
             let applied = db::run_migrations(&mut conn)?;
             if applied > 0 {
-                tracing::info!(applied, backend = pool.backend().as_str(), "applied migrations");
+                tracing::info!(
+                    applied,
+                    backend = pool.backend().as_str(),
+                    "applied migrations"
+                );
             }
         }
         let secret = jwt_secret(&config)?;
@@ -53,7 +57,11 @@ impl AppState {
         let tz = config.tz()?;
         let instance_id = config.instance_id.clone().unwrap_or_else(|| {
             let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "cistern".into());
-            format!("{host}-{}-{}", std::process::id(), &crate::auth::random_token(4))
+            format!(
+                "{host}-{}-{}",
+                std::process::id(),
+                &crate::auth::random_token(4)
+            )
         });
         Ok(AppState {
             pool,
@@ -78,7 +86,9 @@ fn jwt_secret(config: &Config) -> anyhow::Result<String> {
         return Ok(s.clone());
     }
     if config.mode == Mode::Production {
-        anyhow::bail!("production mode needs a JWT secret (CISTERN_JWT_SECRET or CISTERN_JWT_SECRET_FILE)");
+        anyhow::bail!(
+            "production mode needs a JWT secret (CISTERN_JWT_SECRET or CISTERN_JWT_SECRET_FILE)"
+        );
     }
     let path = config.data_dir.join("jwt-secret");
     if let Ok(s) = std::fs::read_to_string(&path) {
@@ -136,7 +146,11 @@ async fn request_context(
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
@@ -159,7 +173,8 @@ async fn request_context(
         .is_some_and(|v| v.as_bytes() == b"application/problem+json");
     let (req, mut res) = res.map_into_boxed_body().into_parts();
     if let Ok(v) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert(header::HeaderName::from_static("x-request-id"), v);
+        res.headers_mut()
+            .insert(header::HeaderName::from_static("x-request-id"), v);
     }
     if is_api {
         res.headers_mut()
@@ -197,14 +212,20 @@ fn security_headers() -> DefaultHeaders {
 
 /// Unmatched `/api/...` requests: 405 with `Allow` when the path exists for other methods,
 /// else 404 — as problem documents, never the client's index page.
-async fn api_fallback(req: actix_web::HttpRequest, routes: web::Data<crate::openapi::RouteTable>) -> HttpResponse {
+async fn api_fallback(
+    req: actix_web::HttpRequest,
+    routes: web::Data<crate::openapi::RouteTable>,
+) -> HttpResponse {
     use actix_web::ResponseError;
     let allowed = routes.methods_for(req.path());
     if allowed.is_empty() {
         ApiError::with_detail(ErrorCode::NotFound, "no such API endpoint").error_response()
     } else {
-        let mut res = ApiError::with_detail(ErrorCode::MethodNotAllowed, format!("allowed: {}", allowed.join(", ")))
-            .error_response();
+        let mut res = ApiError::with_detail(
+            ErrorCode::MethodNotAllowed,
+            format!("allowed: {}", allowed.join(", ")),
+        )
+        .error_response();
         if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
             res.headers_mut().insert(header::ALLOW, v);
         }
@@ -215,16 +236,30 @@ async fn api_fallback(req: actix_web::HttpRequest, routes: web::Data<crate::open
 pub fn configure_app(cfg: &mut web::ServiceConfig, state: &AppState) {
     let max = state.config.max_body_bytes;
     cfg.app_data(web::Data::new(state.clone()))
-        .app_data(web::Data::new(crate::openapi::RouteTable::from_spec(&crate::openapi::ApiDoc::openapi())))
-        .app_data(web::JsonConfig::default().limit(max).error_handler(error::json_error))
+        .app_data(web::Data::new(crate::openapi::RouteTable::from_spec(
+            &crate::openapi::ApiDoc::openapi(),
+        )))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(max)
+                .error_handler(error::json_error),
+        )
         .app_data(web::PayloadConfig::default().limit(max))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .app_data(web::QueryConfig::default().error_handler(error::query_error));
     crate::routes::register(cfg);
-    cfg.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", crate::openapi::ApiDoc::openapi()))
-        .service(web::redirect("/api/docs", "/api/docs/"))
-        .service(web::scope("/api").default_service(web::to(api_fallback)));
-    if let Some(dir) = state.config.static_dir.clone().filter(|d| d.join("index.html").exists()) {
+    cfg.service(
+        SwaggerUi::new("/api/docs/{_:.*}")
+            .url("/api/openapi.json", crate::openapi::ApiDoc::openapi()),
+    )
+    .service(web::redirect("/api/docs", "/api/docs/"))
+    .service(web::scope("/api").default_service(web::to(api_fallback)));
+    if let Some(dir) = state
+        .config
+        .static_dir
+        .clone()
+        .filter(|d| d.join("index.html").exists())
+    {
         let index = dir.join("index.html");
         cfg.service(
             actix_files::Files::new("/", dir)
@@ -273,6 +308,7 @@ impl Application {
             App::new()
                 .wrap(Compress::default())
                 .wrap(security_headers())
+                .wrap(from_fn(crate::auth::authenticate))
                 .wrap(from_fn(request_context))
                 .configure(|cfg| configure_app(cfg, &s))
         })
@@ -319,7 +355,8 @@ pub async fn job_worker(state: AppState) {
     let mut last_schedule = None::<Instant>;
     loop {
         let s = state.clone();
-        let schedule_now = last_schedule.is_none_or(|t: Instant| t.elapsed() >= Duration::from_secs(60));
+        let schedule_now =
+            last_schedule.is_none_or(|t: Instant| t.elapsed() >= Duration::from_secs(60));
         if schedule_now {
             last_schedule = Some(Instant::now());
         }

@@ -42,9 +42,15 @@ impl Locale {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct LoginRequest {
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 64, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 64, code = "required"))
+    )]
     pub username: String,
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 256, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 256, code = "required"))
+    )]
     pub password: String,
 }
 
@@ -63,9 +69,15 @@ pub struct LoginResponse {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct ChangePasswordRequest {
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 256, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 256, code = "required"))
+    )]
     pub current_password: String,
-    #[cfg_attr(feature = "server", validate(length(min = 10, max = 256, code = "password_length")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 10, max = 256, code = "password_length"))
+    )]
     pub new_password: String,
 }
 
@@ -90,14 +102,23 @@ pub struct UserDto {
 pub struct CreateUserRequest {
     #[cfg_attr(
         feature = "server",
-        validate(length(min = 3, max = 64, code = "length"), custom(function = "crate::dto::validate_username"))
+        validate(
+            length(min = 3, max = 64, code = "length"),
+            custom(function = "crate::dto::validate_username")
+        )
     )]
     pub username: String,
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 120, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 120, code = "required"))
+    )]
     pub display_name: String,
     pub role: Role,
     /// Required for every role but `integrator`, which signs in with an API key.
-    #[cfg_attr(feature = "server", validate(length(min = 10, max = 256, code = "password_length")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 10, max = 256, code = "password_length"))
+    )]
     pub password: Option<String>,
     #[serde(default)]
     pub locale: Locale,
@@ -108,7 +129,10 @@ pub struct CreateUserRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct UpdateUserRequest {
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 120, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 120, code = "required"))
+    )]
     pub display_name: Option<String>,
     pub role: Option<Role>,
     pub active: Option<bool>,
@@ -121,7 +145,10 @@ pub struct UpdateUserRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct ResetPasswordRequest {
-    #[cfg_attr(feature = "server", validate(length(min = 10, max = 256, code = "password_length")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 10, max = 256, code = "password_length"))
+    )]
     pub new_password: String,
 }
 
@@ -138,7 +165,9 @@ pub struct ApiKeyCreated {
 
 #[cfg(feature = "server")]
 pub fn validate_username(u: &str) -> Result<(), validator::ValidationError> {
-    if u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
+    if u.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+    {
         Ok(())
     } else {
         let mut e = validator::ValidationError::new("username_chars");
@@ -342,6 +371,9 @@ pub struct JobDto {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct EnqueueJobRequest {
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 64, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 64, code = "required"))
+    )]
     pub kind: String,
 }

@@ -208,7 +208,9 @@ impl DbPool {
 pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
     let applied = match conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgres(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
     };
     applied.map_err(|e| DbError::Migration(e.to_string()))
 }
@@ -217,7 +219,9 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
 pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
     let reverted = match conn {
         DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        DbConnection::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgres(c) => c
+            .revert_all_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
     };
     reverted.map_err(|e| DbError::Migration(e.to_string()))
 }
@@ -228,7 +232,9 @@ pub fn migrations_current(conn: &mut DbConnection) -> Result<bool, DbError> {
         DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
         DbConnection::Postgres(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
     };
-    pending.map(|p| !p).map_err(|e| DbError::Migration(e.to_string()))
+    pending
+        .map(|p| !p)
+        .map_err(|e| DbError::Migration(e.to_string()))
 }
 
 /// Runs `$body` with `$c` bound to the concrete connection inside a [`DbConnection`]. For the

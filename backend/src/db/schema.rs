@@ -158,6 +158,16 @@ diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(job_runs -> jobs (job_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    cycles, customers, premises, accounts, users, sessions, api_keys, login_attempts, audit_log,
-    jobs, job_runs, locks,
+    cycles,
+    customers,
+    premises,
+    accounts,
+    users,
+    sessions,
+    api_keys,
+    login_attempts,
+    audit_log,
+    jobs,
+    job_runs,
+    locks,
 );

@@ -37,16 +37,18 @@ type SummaryRow = (String, String, String, String, String, String);
 
 fn summaries(rows: Vec<SummaryRow>) -> ApiResult<Vec<AccountSummaryDto>> {
     rows.into_iter()
-        .map(|(id, number, status, customer_name, service_address, cycle_code)| {
-            Ok(AccountSummaryDto {
-                id,
-                number,
-                status: status_of(&status)?,
-                customer_name,
-                service_address,
-                cycle_code,
-            })
-        })
+        .map(
+            |(id, number, status, customer_name, service_address, cycle_code)| {
+                Ok(AccountSummaryDto {
+                    id,
+                    number,
+                    status: status_of(&status)?,
+                    customer_name,
+                    service_address,
+                    cycle_code,
+                })
+            },
+        )
         .collect()
 }
 
@@ -109,7 +111,10 @@ pub fn search(conn: &mut DbConnection, q: &AccountQuery) -> ApiResult<Page<Accou
 }
 
 /// The signed-in customer's own accounts.
-pub fn of_customer(conn: &mut DbConnection, customer_id: &str) -> ApiResult<Vec<AccountSummaryDto>> {
+pub fn of_customer(
+    conn: &mut DbConnection,
+    customer_id: &str,
+) -> ApiResult<Vec<AccountSummaryDto>> {
     let rows: Vec<SummaryRow> = accounts::table
         .inner_join(customers::table)
         .inner_join(premises::table.inner_join(cycles::table))
@@ -128,8 +133,25 @@ pub fn of_customer(conn: &mut DbConnection, customer_id: &str) -> ApiResult<Vec<
 }
 
 type DetailRow = (
-    (String, String, String, String, NaiveDate, Option<NaiveDate>, i64, String),
-    (String, String, bool, String, Option<String>, Option<String>, String),
+    (
+        String,
+        String,
+        String,
+        String,
+        NaiveDate,
+        Option<NaiveDate>,
+        i64,
+        String,
+    ),
+    (
+        String,
+        String,
+        bool,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+    ),
     (String, String, Option<String>, bool),
     (String, String, String, i32),
 );
@@ -167,7 +189,12 @@ pub fn get(conn: &mut DbConnection, who: &Principal, id: &str) -> ApiResult<Acco
                 premises::parcel,
                 premises::inside_city,
             ),
-            (cycles::id, cycles::code, cycles::name, cycles::months_per_bill),
+            (
+                cycles::id,
+                cycles::code,
+                cycles::name,
+                cycles::months_per_bill,
+            ),
         ))
         .first(conn)
         .optional()?;
@@ -220,13 +247,22 @@ pub fn cycles(conn: &mut DbConnection) -> ApiResult<Vec<CycleDto>> {
         .select((premises::cycle_id, diesel::dsl::count_star()))
         .load(conn)?;
     let rows: Vec<(String, String, String, i32)> = cycles::table
-        .select((cycles::id, cycles::code, cycles::name, cycles::months_per_bill))
+        .select((
+            cycles::id,
+            cycles::code,
+            cycles::name,
+            cycles::months_per_bill,
+        ))
         .order(cycles::code.asc())
         .load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(id, code, name, months_per_bill)| {
-            let account_count = counts.iter().find(|(c, _)| *c == id).map(|(_, n)| *n).unwrap_or(0);
+            let account_count = counts
+                .iter()
+                .find(|(c, _)| *c == id)
+                .map(|(_, n)| *n)
+                .unwrap_or(0);
             CycleDto {
                 id,
                 code,

@@ -74,6 +74,8 @@ pub struct AuditQuery {
     pub entity_id: Option<String>,
     /// Username of the actor.
     pub actor: Option<String>,
+    /// e.g. `user.update`.
+    pub action: Option<String>,
     /// 1-based page number.
     pub page: Option<i64>,
     /// Rows per page (1 to 200, default 50).
@@ -93,7 +95,10 @@ type Row = (
     Option<String>,
 );
 
-pub fn query(conn: &mut DbConnection, q: &AuditQuery) -> crate::error::ApiResult<Page<AuditEntryDto>> {
+pub fn query(
+    conn: &mut DbConnection,
+    q: &AuditQuery,
+) -> crate::error::ApiResult<Page<AuditEntryDto>> {
     let (page, per_page) = crate::domain::paging(q.page, q.per_page);
     let filtered = || {
         let mut s = audit_log::table.into_boxed();
@@ -102,6 +107,9 @@ pub fn query(conn: &mut DbConnection, q: &AuditQuery) -> crate::error::ApiResult
         }
         if let Some(id) = &q.entity_id {
             s = s.filter(audit_log::entity_id.eq(id.clone()));
+        }
+        if let Some(a) = &q.action {
+            s = s.filter(audit_log::action.eq(a.clone()));
         }
         if let Some(a) = &q.actor {
             s = s.filter(audit_log::actor_username.eq(a.clone()));

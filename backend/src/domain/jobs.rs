@@ -104,23 +104,27 @@ pub fn enqueue(
     unique_key: Option<&str>,
 ) -> ApiResult<Option<String>> {
     if !KINDS.contains(&kind) {
-        return Err(ApiError::field("kind", "unknown", format!("unknown job kind; known: {}", KINDS.join(", "))));
+        return Err(ApiError::field(
+            "kind",
+            "unknown",
+            format!("unknown job kind; known: {}", KINDS.join(", ")),
+        ));
     }
     let id = new_id();
     // A savepoint, so a duplicate key leaves the caller's transaction usable (PostgreSQL
     // aborts the whole transaction on an error otherwise).
     let inserted = conn.transaction(|c| {
         diesel::insert_into(jobs::table)
-        .values((
-            jobs::id.eq(&id),
-            jobs::kind.eq(kind),
-            jobs::status.eq("pending"),
-            jobs::run_at.eq(run_at),
-            jobs::attempts.eq(0),
-            jobs::unique_key.eq(unique_key),
-            jobs::created_at.eq(now()),
-        ))
-        .execute(c)
+            .values((
+                jobs::id.eq(&id),
+                jobs::kind.eq(kind),
+                jobs::status.eq("pending"),
+                jobs::run_at.eq(run_at),
+                jobs::attempts.eq(0),
+                jobs::unique_key.eq(unique_key),
+                jobs::created_at.eq(now()),
+            ))
+            .execute(c)
     });
     match inserted {
         Ok(_) => {}
@@ -197,7 +201,9 @@ fn run_claimed(pool: &DbPool, instance: &str, id: &str, kind: &str) -> ApiResult
     let started = now();
     let outcome = match kind {
         PURGE_SESSIONS => purge_sessions(pool),
-        other => Err(ApiError::internal(format!("no runner for job kind {other}"))),
+        other => Err(ApiError::internal(format!(
+            "no runner for job kind {other}"
+        ))),
     };
     let (status, result) = match &outcome {
         Ok(text) => ("done", text.clone()),
@@ -231,8 +237,10 @@ fn run_claimed(pool: &DbPool, instance: &str, id: &str, kind: &str) -> ApiResult
 fn purge_sessions(pool: &DbPool) -> ApiResult<String> {
     pool.write(|c| -> ApiResult<String> {
         let cutoff = now() - Duration::days(1);
-        let s = diesel::delete(sessions::table.filter(sessions::expires_at.lt(cutoff))).execute(c)?;
-        let a = diesel::delete(login_attempts::table.filter(login_attempts::at.lt(cutoff))).execute(c)?;
+        let s =
+            diesel::delete(sessions::table.filter(sessions::expires_at.lt(cutoff))).execute(c)?;
+        let a = diesel::delete(login_attempts::table.filter(login_attempts::at.lt(cutoff)))
+            .execute(c)?;
         Ok(format!("purged {s} sessions and {a} sign-in attempts"))
     })
 }
@@ -241,7 +249,15 @@ fn purge_sessions(pool: &DbPool) -> ApiResult<String> {
 pub fn schedule_recurring(pool: &DbPool) -> ApiResult<()> {
     let t = now();
     let key = format!("{PURGE_SESSIONS}@{}", t.format("%Y-%m-%dT%H"));
-    pool.write(|c| enqueue(c, &Actor::system("scheduler"), PURGE_SESSIONS, t, Some(&key)))?;
+    pool.write(|c| {
+        enqueue(
+            c,
+            &Actor::system("scheduler"),
+            PURGE_SESSIONS,
+            t,
+            Some(&key),
+        )
+    })?;
     Ok(())
 }
 
@@ -297,7 +313,8 @@ pub fn try_lock(pool: &DbPool, name: &str, holder: &str, ttl: Duration) -> ApiRe
 
 pub fn unlock(pool: &DbPool, name: &str, holder: &str) -> ApiResult<bool> {
     pool.write(|c| -> ApiResult<bool> {
-        let n = diesel::delete(locks::table.find(name).filter(locks::holder.eq(holder))).execute(c)?;
+        let n =
+            diesel::delete(locks::table.find(name).filter(locks::holder.eq(holder))).execute(c)?;
         Ok(n == 1)
     })
 }

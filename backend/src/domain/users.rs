@@ -108,8 +108,10 @@ pub fn sign_in(
         ));
     }
     // The expensive hash check runs outside any transaction.
-    let ok = hasher.verify(password, user.as_ref().and_then(|u| u.password_hash.as_deref()))
-        && user.as_ref().is_some_and(|u| u.active);
+    let ok = hasher.verify(
+        password,
+        user.as_ref().and_then(|u| u.password_hash.as_deref()),
+    ) && user.as_ref().is_some_and(|u| u.active);
     pool.write(|c| -> ApiResult<()> {
         diesel::insert_into(login_attempts::table)
             .values((
@@ -121,7 +123,9 @@ pub fn sign_in(
         Ok(())
     })?;
     match user {
-        Some(user) if ok => pool.write(|c| open_session(c, user, policy.refresh_ttl_secs, user_agent)),
+        Some(user) if ok => {
+            pool.write(|c| open_session(c, user, policy.refresh_ttl_secs, user_agent))
+        }
         _ => Err(ApiError::new(ErrorCode::InvalidCredentials)),
     }
 }
@@ -177,7 +181,12 @@ pub fn refresh(pool: &DbPool, refresh_token: &str) -> ApiResult<SignIn> {
     pool.write(|c| {
         let row: Option<(String, NaiveDateTime, Option<NaiveDateTime>, String)> = sessions::table
             .filter(sessions::refresh_hash.eq(&hash))
-            .select((sessions::id, sessions::expires_at, sessions::revoked_at, sessions::user_id))
+            .select((
+                sessions::id,
+                sessions::expires_at,
+                sessions::revoked_at,
+                sessions::user_id,
+            ))
             .first(c)
             .optional()?;
         let (session_id, expires_at, revoked_at, user_id) =
@@ -285,7 +294,10 @@ pub fn change_password(
     let hash = hasher.hash(new)?;
     pool.write(|c| {
         diesel::update(users::table.find(user_id))
-            .set((users::password_hash.eq(Some(hash)), users::updated_at.eq(now())))
+            .set((
+                users::password_hash.eq(Some(hash)),
+                users::updated_at.eq(now()),
+            ))
             .execute(c)?;
         let ended = revoke_all_sessions(c, user_id)?;
         audit::record(
@@ -306,7 +318,11 @@ pub fn change_password(
 
 // ---------------------------------------------------------------- administration
 
-pub fn list(conn: &mut DbConnection, page: Option<i64>, per_page: Option<i64>) -> ApiResult<Page<UserDto>> {
+pub fn list(
+    conn: &mut DbConnection,
+    page: Option<i64>,
+    per_page: Option<i64>,
+) -> ApiResult<Page<UserDto>> {
     let (page, per_page) = paging(page, per_page);
     let total: i64 = users::table.count().get_result(conn)?;
     let rows: Vec<UserRow> = users::table
@@ -361,9 +377,16 @@ pub fn create(
     }
     pool.write(|c| {
         if let Some(cid) = &req.customer_id {
-            let exists: i64 = customers::table.filter(customers::id.eq(cid)).count().get_result(c)?;
+            let exists: i64 = customers::table
+                .filter(customers::id.eq(cid))
+                .count()
+                .get_result(c)?;
             if exists == 0 {
-                return Err(ApiError::field("customer_id", "unknown", "no such customer"));
+                return Err(ApiError::field(
+                    "customer_id",
+                    "unknown",
+                    "no such customer",
+                ));
             }
         }
         if find_by_username(c, req.username.trim())?.is_some() {
@@ -426,11 +449,18 @@ pub fn insert(c: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
         .map(|_| ())
 }
 
-pub fn update(pool: &DbPool, actor: &Actor, id: &str, req: &UpdateUserRequest) -> ApiResult<UserDto> {
+pub fn update(
+    pool: &DbPool,
+    actor: &Actor,
+    id: &str,
+    req: &UpdateUserRequest,
+) -> ApiResult<UserDto> {
     pool.write(|c| {
         let before = find_by_id(c, id)?;
         let before_dto = before.to_dto()?;
-        if actor.user_id.as_deref() == Some(id) && (req.active == Some(false) || req.role.is_some_and(|r| r != Role::Admin)) {
+        if actor.user_id.as_deref() == Some(id)
+            && (req.active == Some(false) || req.role.is_some_and(|r| r != Role::Admin))
+        {
             return Err(ApiError::with_detail(
                 ErrorCode::Conflict,
                 "you cannot deactivate yourself or give up your own admin role",
@@ -438,7 +468,10 @@ pub fn update(pool: &DbPool, actor: &Actor, id: &str, req: &UpdateUserRequest) -
         }
         let new_role = req.role.unwrap_or(before_dto.role);
         if new_role != before_dto.role
-            && (new_role == Role::Customer || before_dto.role == Role::Customer || new_role == Role::Integrator || before_dto.role == Role::Integrator)
+            && (new_role == Role::Customer
+                || before_dto.role == Role::Customer
+                || new_role == Role::Integrator
+                || before_dto.role == Role::Integrator)
         {
             return Err(ApiError::field(
                 "role",
@@ -447,10 +480,17 @@ pub fn update(pool: &DbPool, actor: &Actor, id: &str, req: &UpdateUserRequest) -
             ));
         }
         let after = UserRow {
-            display_name: req.display_name.as_ref().map(|d| d.trim().to_owned()).unwrap_or(before.display_name.clone()),
+            display_name: req
+                .display_name
+                .as_ref()
+                .map(|d| d.trim().to_owned())
+                .unwrap_or(before.display_name.clone()),
             role: new_role.as_str().to_owned(),
             active: req.active.unwrap_or(before.active),
-            locale: req.locale.map(|l| l.as_str().to_owned()).unwrap_or(before.locale.clone()),
+            locale: req
+                .locale
+                .map(|l| l.as_str().to_owned())
+                .unwrap_or(before.locale.clone()),
             updated_at: now(),
             ..before.clone()
         };
@@ -502,7 +542,10 @@ pub fn reset_password(
     let hash = hasher.hash(new_password)?;
     pool.write(|c| {
         diesel::update(users::table.find(id))
-            .set((users::password_hash.eq(Some(hash)), users::updated_at.eq(now())))
+            .set((
+                users::password_hash.eq(Some(hash)),
+                users::updated_at.eq(now()),
+            ))
             .execute(c)?;
         let ended = revoke_all_sessions(c, id)?;
         audit::record(

@@ -38,7 +38,10 @@ pub async fn dashboard(state: web::Data<AppState>, _who: Allow<Staff>) -> ApiRes
     security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor", "integrator"]))
 )]
 #[get("/api/v1/cycles")]
-pub async fn cycles(state: web::Data<AppState>, _who: Allow<AccountReaders>) -> ApiResult<HttpResponse> {
+pub async fn cycles(
+    state: web::Data<AppState>,
+    _who: Allow<AccountReaders>,
+) -> ApiResult<HttpResponse> {
     let list = blocking(&state, |s| s.pool.read(accounts::cycles)).await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -63,7 +66,11 @@ pub async fn search(
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
     if q.q.as_ref().is_some_and(|t| t.chars().count() > 100) {
-        return Err(ApiError::field("q", "length", "must be at most 100 characters"));
+        return Err(ApiError::field(
+            "q",
+            "length",
+            "must be at most 100 characters",
+        ));
     }
     let page = blocking(&state, move |s| s.pool.read(|c| accounts::search(c, &q))).await?;
     Ok(HttpResponse::Ok().json(page))
@@ -88,7 +95,10 @@ pub async fn get(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let (who, id) = (who.0, id.into_inner());
-    let a = blocking(&state, move |s| s.pool.read(|c| accounts::get(c, &who, &id))).await?;
+    let a = blocking(&state, move |s| {
+        s.pool.read(|c| accounts::get(c, &who, &id))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(a))
 }
 
@@ -103,8 +113,14 @@ pub async fn get(
     security(("bearer" = ["customer"]))
 )]
 #[get("/api/v1/portal/accounts")]
-pub async fn portal_accounts(state: web::Data<AppState>, who: Allow<Customers>) -> ApiResult<HttpResponse> {
+pub async fn portal_accounts(
+    state: web::Data<AppState>,
+    who: Allow<Customers>,
+) -> ApiResult<HttpResponse> {
     let customer_id = who.customer_id.clone().ok_or_else(ApiError::not_found)?;
-    let list = blocking(&state, move |s| s.pool.read(|c| accounts::of_customer(c, &customer_id))).await?;
+    let list = blocking(&state, move |s| {
+        s.pool.read(|c| accounts::of_customer(c, &customer_id))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(list))
 }

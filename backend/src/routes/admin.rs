@@ -39,7 +39,10 @@ pub async fn list_users(
     q: web::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
-    let page = blocking(&state, move |s| s.pool.read(|c| users::list(c, q.page, q.per_page))).await?;
+    let page = blocking(&state, move |s| {
+        s.pool.read(|c| users::list(c, q.page, q.per_page))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -66,7 +69,10 @@ pub async fn create_user(
     validate(&*body)?;
     let actor = Actor::user(&who, Some(rid.0));
     let body = body.into_inner();
-    let user = blocking(&state, move |s| users::create(&s.pool, &s.hasher, &actor, &body)).await?;
+    let user = blocking(&state, move |s| {
+        users::create(&s.pool, &s.hasher, &actor, &body)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(user))
 }
 
@@ -153,7 +159,10 @@ pub async fn reset_password(
     validate(&*body)?;
     let actor = Actor::user(&who, Some(rid.0));
     let (id, body) = (id.into_inner(), body.into_inner());
-    blocking(&state, move |s| users::reset_password(&s.pool, &s.hasher, &actor, &id, &body.new_password)).await?;
+    blocking(&state, move |s| {
+        users::reset_password(&s.pool, &s.hasher, &actor, &id, &body.new_password)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -178,7 +187,10 @@ pub async fn revoke_sessions(
 ) -> ApiResult<HttpResponse> {
     let actor = Actor::user(&who, Some(rid.0));
     let id = id.into_inner();
-    blocking(&state, move |s| users::revoke_sessions_of(&s.pool, &actor, &id)).await?;
+    blocking(&state, move |s| {
+        users::revoke_sessions_of(&s.pool, &actor, &id)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -241,7 +253,10 @@ pub async fn audit_log(
     security(("bearer" = ["admin"]))
 )]
 #[get("/api/v1/jobs")]
-pub async fn list_jobs(state: web::Data<AppState>, _who: Allow<AdminOnly>) -> ApiResult<HttpResponse> {
+pub async fn list_jobs(
+    state: web::Data<AppState>,
+    _who: Allow<AdminOnly>,
+) -> ApiResult<HttpResponse> {
     let list = blocking(&state, |s| s.pool.read(|c| jobs::list(c, 100))).await?;
     Ok(HttpResponse::Ok().json(list))
 }

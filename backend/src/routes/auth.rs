@@ -79,7 +79,14 @@ pub async fn login(
             window_secs: s.config.login_window_secs,
             refresh_ttl_secs: s.config.refresh_token_ttl_secs,
         };
-        users::sign_in(&s.pool, &s.hasher, &policy, &body.username, &body.password, ua)
+        users::sign_in(
+            &s.pool,
+            &s.hasher,
+            &policy,
+            &body.username,
+            &body.password,
+            ua,
+        )
     })
     .await?;
     signed_in(&state, s)
@@ -122,9 +129,14 @@ pub async fn logout(
 ) -> ApiResult<HttpResponse> {
     let actor = Actor::user(&who, Some(rid.0));
     if let Some(sid) = who.session_id.clone() {
-        blocking(&state, move |s| s.pool.write(|c| users::revoke_session(c, &sid, &actor))).await?;
+        blocking(&state, move |s| {
+            s.pool.write(|c| users::revoke_session(c, &sid, &actor))
+        })
+        .await?;
     }
-    Ok(HttpResponse::NoContent().cookie(cleared_cookie(&state)).finish())
+    Ok(HttpResponse::NoContent()
+        .cookie(cleared_cookie(&state))
+        .finish())
 }
 
 /// The signed-in user.
@@ -171,8 +183,17 @@ pub async fn change_password(
     let id = who.user_id.clone();
     let body = body.into_inner();
     blocking(&state, move |s| {
-        users::change_password(&s.pool, &s.hasher, &actor, &id, &body.current_password, &body.new_password)
+        users::change_password(
+            &s.pool,
+            &s.hasher,
+            &actor,
+            &id,
+            &body.current_password,
+            &body.new_password,
+        )
     })
     .await?;
-    Ok(HttpResponse::NoContent().cookie(cleared_cookie(&state)).finish())
+    Ok(HttpResponse::NoContent()
+        .cookie(cleared_cookie(&state))
+        .finish())
 }

@@ -40,7 +40,12 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     .ok()
     .flatten();
     let body = ReadyDto {
-        status: if checked == Some(true) { "ready" } else { "not_ready" }.into(),
+        status: if checked == Some(true) {
+            "ready"
+        } else {
+            "not_ready"
+        }
+        .into(),
         database: backend,
         database_reachable: checked.is_some(),
         migrations_current: checked == Some(true),

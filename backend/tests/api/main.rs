@@ -1,0 +1,15 @@
+//! Black-box API tests: each test starts the real application on port 0 with a fresh
+//! database — an SQLite file, and a new database on the PostgreSQL server named by
+//! `CISTERN_TEST_PG_URL` — and speaks HTTP to it. One test binary, as zero2prod suggests.
+
+mod helpers;
+
+mod accounts;
+mod auth;
+mod errors;
+mod jobs;
+mod migrations;
+mod multi_instance;
+mod openapi;
+mod roles;
+mod users;
