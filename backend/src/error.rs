@@ -349,3 +349,67 @@ mod tests {
         assert_eq!(err.fields[1].message, "must be at least 10 characters");
     }
 }
+
+#[cfg(test)]
+mod code_coverage {
+    use cistern_shared::ErrorCode;
+
+    /// Product code only: test modules and the title table do not count as using a code.
+    fn sources(dir: &std::path::Path, out: &mut String) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                sources(&p, out);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let product = text.split("#[cfg(test)]").next().unwrap_or_default();
+                let product = match product.split_once("fn title(") {
+                    Some((before, after)) => {
+                        format!("{before}{}", after.split_once("\n}\n").map(|(_, a)| a).unwrap_or_default())
+                    }
+                    None => product.to_owned(),
+                };
+                out.push_str(&product);
+            }
+        }
+    }
+
+    fn variant_name(code: ErrorCode) -> String {
+        code.as_str()
+            .split('_')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            })
+            .collect()
+    }
+
+    /// Every published code is produced somewhere in the server: a code nobody returns is a
+    /// promise the API does not keep.
+    #[test]
+    fn every_error_code_is_used_by_the_server() {
+        let mut src = String::new();
+        sources(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")), &mut src);
+        let unused: Vec<_> = ErrorCode::ALL
+            .into_iter()
+            .filter(|c| !src.contains(&format!("ErrorCode::{}", variant_name(*c))))
+            .map(ErrorCode::as_str)
+            .collect();
+        assert!(unused.is_empty(), "error codes never produced: {unused:?}");
+    }
+
+    /// The client translates every code, in both languages.
+    #[test]
+    fn every_error_code_has_an_english_and_a_spanish_message() {
+        for lang in ["en", "es"] {
+            let path = format!("{}/../frontend/locales/{lang}.json", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
+            for code in ErrorCode::ALL {
+                let key = format!("error.{}", code.as_str());
+                let msg = map.get(&key).and_then(|v| v.as_str()).unwrap_or_default();
+                assert!(!msg.trim().is_empty(), "{lang}.json lacks {key}");
+            }
+        }
+    }
+}
