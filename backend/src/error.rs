@@ -365,7 +365,13 @@ mod code_coverage {
                 let product = text.split("#[cfg(test)]").next().unwrap_or_default();
                 let product = match product.split_once("fn title(") {
                     Some((before, after)) => {
-                        format!("{before}{}", after.split_once("\n}\n").map(|(_, a)| a).unwrap_or_default())
+                        format!(
+                            "{before}{}",
+                            after
+                                .split_once("\n}\n")
+                                .map(|(_, a)| a)
+                                .unwrap_or_default()
+                        )
                     }
                     None => product.to_owned(),
                 };
@@ -379,7 +385,9 @@ mod code_coverage {
             .split('_')
             .map(|w| {
                 let mut c = w.chars();
-                c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
             })
             .collect()
     }
@@ -389,7 +397,10 @@ mod code_coverage {
     #[test]
     fn every_error_code_is_used_by_the_server() {
         let mut src = String::new();
-        sources(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")), &mut src);
+        sources(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+            &mut src,
+        );
         let unused: Vec<_> = ErrorCode::ALL
             .into_iter()
             .filter(|c| !src.contains(&format!("ErrorCode::{}", variant_name(*c))))
@@ -402,9 +413,13 @@ mod code_coverage {
     #[test]
     fn every_error_code_has_an_english_and_a_spanish_message() {
         for lang in ["en", "es"] {
-            let path = format!("{}/../frontend/locales/{lang}.json", env!("CARGO_MANIFEST_DIR"));
+            let path = format!(
+                "{}/../frontend/locales/{lang}.json",
+                env!("CARGO_MANIFEST_DIR")
+            );
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-            let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
+            let map: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&text).unwrap();
             for code in ErrorCode::ALL {
                 let key = format!("error.{}", code.as_str());
                 let msg = map.get(&key).and_then(|v| v.as_str()).unwrap_or_default();

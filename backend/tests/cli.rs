@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
 //! The `cistern` command as an operator uses it.
 
 use std::io::Write;

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
 //! Black-box API tests: each test starts the real application on port 0 with a fresh
 //! database — an SQLite file, and a new database on the PostgreSQL server named by
 //! `CISTERN_TEST_PG_URL` — and speaks HTTP to it. One test binary, as zero2prod suggests.
