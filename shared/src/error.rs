@@ -154,7 +154,10 @@ mod tests {
     #[test]
     fn codes_serialise_as_their_stable_names() {
         for c in ErrorCode::ALL {
-            assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{}\"", c.as_str()));
+            assert_eq!(
+                serde_json::to_string(&c).unwrap(),
+                format!("\"{}\"", c.as_str())
+            );
             assert!((400..600).contains(&c.http_status()));
         }
     }

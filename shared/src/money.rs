@@ -3,7 +3,9 @@ use serde::{Deserialize, Serialize};
 
 /// An amount of US dollars, exact. Serialised as a decimal string ("12.34") so no JSON
 /// number ever passes through a float; stored in the database as integer cents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "server", schema(value_type = String, example = "42.50"))]
 #[serde(transparent)]
@@ -69,7 +71,10 @@ mod tests {
         let m = Money::from_cents(-123_456);
         assert_eq!(m.to_string(), "-1234.56");
         assert_eq!(m.to_cents(), Some(-123_456));
-        assert_eq!("16.59".parse::<Money>().map(|m| m.to_cents()), Ok(Some(1659)));
+        assert_eq!(
+            "16.59".parse::<Money>().map(|m| m.to_cents()),
+            Ok(Some(1659))
+        );
         assert!("16.595".parse::<Money>().is_err());
         assert!("abc".parse::<Money>().is_err());
     }
