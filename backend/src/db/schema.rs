@@ -19,6 +19,11 @@ diesel::table! {
         email -> Nullable<Text>,
         preferred_locale -> Text,
         created_at -> Timestamp,
+        phone_alt -> Nullable<Text>,
+        notify_email -> Bool,
+        notify_text -> Bool,
+        notify_mail -> Bool,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -32,6 +37,9 @@ diesel::table! {
         route -> Text,
         read_sequence -> Integer,
         created_at -> Timestamp,
+        dwelling_units -> Integer,
+        notes -> Nullable<Text>,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -47,6 +55,12 @@ diesel::table! {
         closed_on -> Nullable<Date>,
         deposit_required_cents -> BigInt,
         created_at -> Timestamp,
+        owner_copy_customer_id -> Nullable<Text>,
+        paperless -> Bool,
+        autopay -> Bool,
+        final_read_on -> Nullable<Date>,
+        closing_bill_pending -> Bool,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -150,7 +164,215 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    meters (id) {
+        id -> Text,
+        serial -> Text,
+        size -> Text,
+        kind -> Text,
+        unit -> Text,
+        manufacturer -> Nullable<Text>,
+        model -> Nullable<Text>,
+        endpoint_serial -> Nullable<Text>,
+        status -> Text,
+        premise_id -> Nullable<Text>,
+        installed_on -> Nullable<Date>,
+        removed_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    meter_registers (meter_id, code) {
+        meter_id -> Text,
+        code -> Text,
+        digits -> Integer,
+        multiplier -> Text,
+    }
+}
+
+diesel::table! {
+    meter_reads (id) {
+        id -> Text,
+        meter_id -> Text,
+        register_code -> Text,
+        premise_id -> Nullable<Text>,
+        account_id -> Nullable<Text>,
+        read_on -> Date,
+        reading -> BigInt,
+        kind -> Text,
+        source -> Text,
+        service_order_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    services (id) {
+        id -> Text,
+        premise_id -> Text,
+        service_type -> Text,
+        customer_class -> Text,
+        rate_code -> Text,
+        status -> Text,
+        esu -> Nullable<Text>,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    service_orders (id) {
+        id -> Text,
+        number -> Text,
+        order_type -> Text,
+        status -> Text,
+        priority -> Text,
+        premise_id -> Text,
+        account_id -> Nullable<Text>,
+        meter_id -> Nullable<Text>,
+        new_meter_id -> Nullable<Text>,
+        assigned_to -> Nullable<Text>,
+        due_on -> Date,
+        instructions -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+        completed_by -> Nullable<Text>,
+        completed_on -> Nullable<Date>,
+        reading -> Nullable<BigInt>,
+        new_reading -> Nullable<BigInt>,
+        completion_notes -> Nullable<Text>,
+        cancel_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    account_notes (id) {
+        id -> Text,
+        account_id -> Text,
+        body -> Text,
+        pinned -> Bool,
+        author_id -> Nullable<Text>,
+        author_name -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> Text,
+        customer_id -> Text,
+        account_id -> Nullable<Text>,
+        channel -> Text,
+        direction -> Text,
+        subject -> Text,
+        body -> Nullable<Text>,
+        staff_id -> Nullable<Text>,
+        staff_name -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> Text,
+        number -> Text,
+        customer_id -> Text,
+        account_id -> Nullable<Text>,
+        category -> Text,
+        description -> Text,
+        owner_id -> Nullable<Text>,
+        status -> Text,
+        resolution -> Nullable<Text>,
+        opened_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    vendors (id) {
+        id -> Text,
+        name -> Text,
+        category -> Text,
+        contact_name -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sdc_charges (id) {
+        id -> Text,
+        premise_id -> Text,
+        permit_number -> Text,
+        service_type -> Text,
+        amount_cents -> BigInt,
+        assessed_on -> Date,
+        paid_on -> Nullable<Date>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    winter_averages (premise_id, season) {
+        premise_id -> Text,
+        season -> Text,
+        average_ccf -> Text,
+        source -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    search_terms (account_id, term, field) {
+        account_id -> Text,
+        term -> Text,
+        sound -> Text,
+        field -> Text,
+    }
+}
+
+diesel::table! {
+    counters (name) {
+        name -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    import_batches (id) {
+        id -> Text,
+        checksum -> Text,
+        kind -> Text,
+        summary -> Text,
+        imported_by -> Nullable<Text>,
+        imported_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(premises -> cycles (cycle_id));
+diesel::joinable!(meters -> premises (premise_id));
+diesel::joinable!(meter_registers -> meters (meter_id));
+diesel::joinable!(meter_reads -> meters (meter_id));
+diesel::joinable!(services -> premises (premise_id));
+diesel::joinable!(service_orders -> premises (premise_id));
+diesel::joinable!(account_notes -> accounts (account_id));
+diesel::joinable!(contacts -> customers (customer_id));
+diesel::joinable!(complaints -> customers (customer_id));
+diesel::joinable!(sdc_charges -> premises (premise_id));
+diesel::joinable!(winter_averages -> premises (premise_id));
+diesel::joinable!(search_terms -> accounts (account_id));
 diesel::joinable!(accounts -> customers (customer_id));
 diesel::joinable!(accounts -> premises (premise_id));
 diesel::joinable!(sessions -> users (user_id));

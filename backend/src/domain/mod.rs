@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod jobs;
+pub mod search;
 pub mod users;
 
 /// Clamps a 1-based page number and a page size (1..=200, default 50).
