@@ -169,6 +169,8 @@ pub mod roles {
 
     pub const ADMIN: &[Role] = &[Admin];
     pub const AUDIT: &[Role] = &[Admin, Auditor];
+    /// Conversion imports: bringing a city over from its previous system.
+    pub const IMPORT: &[Role] = &[Admin, Lead];
     pub const STAFF: &[Role] = &[Admin, FinanceDirector, Lead, Clerk, Field, Auditor];
     /// Staff plus machine clients.
     pub const ACCOUNT_READ: &[Role] = &[
@@ -203,6 +205,14 @@ pub mod roles {
         Integrator,
     ];
     /// People with passwords.
+    /// Daily customer-information work: records, move-ins and -outs, orders, complaints.
+    pub const CLERK_WORK: &[Role] = &[Admin, Lead, Clerk];
+    /// The lead's desk: assigning field work, vendor files, system development charges.
+    pub const LEAD_WORK: &[Role] = &[Admin, Lead];
+    /// Completing service orders in the field.
+    pub const FIELD_WORK: &[Role] = &[Admin, Lead, Field];
+    /// The meter inventory.
+    pub const METER_KEEPERS: &[Role] = &[Admin, Lead, Field];
     pub const PEOPLE: &[Role] = &[
         Admin,
         FinanceDirector,
@@ -212,6 +222,20 @@ pub mod roles {
         Auditor,
         Customer,
     ];
+    /// Rate schedules: read, list, export and validate (staff and machine clients).
+    pub const RATE_READ: &[Role] = &[
+        Admin,
+        FinanceDirector,
+        Lead,
+        Clerk,
+        Field,
+        Auditor,
+        Integrator,
+    ];
+    /// Rate schedules: create, edit and import drafts.
+    pub const RATE_EDIT: &[Role] = &[Admin, Lead];
+    /// Rate schedules: approve (never the draft's last editor) and retire.
+    pub const RATE_APPROVE: &[Role] = &[FinanceDirector, Lead];
 }
 
 #[derive(Queryable)]
@@ -444,12 +468,20 @@ macro_rules! role_sets {
 role_sets! {
     AdminOnly => roles::ADMIN,
     AuditReaders => roles::AUDIT,
+    Importers => roles::IMPORT,
     Staff => roles::STAFF,
     AccountReaders => roles::ACCOUNT_READ,
     AccountReadersOwn => roles::ACCOUNT_READ_OWN,
     Customers => roles::CUSTOMER,
     SignedIn => roles::SIGNED_IN,
     People => roles::PEOPLE,
+    Clerks => roles::CLERK_WORK,
+    Leads => roles::LEAD_WORK,
+    FieldWork => roles::FIELD_WORK,
+    MeterKeepers => roles::METER_KEEPERS,
+    RateReaders => roles::RATE_READ,
+    RateEditors => roles::RATE_EDIT,
+    RateApprovers => roles::RATE_APPROVE,
 }
 
 /// A caller whose role is in `R`: 401 without credentials, 403 with the wrong role — decided

@@ -66,6 +66,16 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Import a city from its previous system: the CSV files of DIR (customers.csv,
+    /// premises.csv, meters.csv, services.csv, accounts.csv, reads.csv, winter_averages.csv;
+    /// see docs/import.md). All or nothing; the same files twice change nothing.
+    Import {
+        /// The folder holding the CSV files.
+        dir: PathBuf,
+        /// Check everything and report; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -145,6 +155,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Backup { dest } => backup(&config, &dest),
+        Command::Import { dir, dry_run } => import(config, &dir, dry_run),
         Command::Openapi => Ok(()),
     }
 }
@@ -203,6 +214,70 @@ fn local_addr(app: &Application) -> String {
         Some((host, _)) => format!("{host}:{}", app.port()),
         None => bind.clone(),
     }
+}
+
+/// `cistern import DIR [--dry-run]`: prints the report; fails (exit status 1) when the files
+/// have problems.
+fn import(config: Config, dir: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+    use cistern_shared::import::ImportOutcome;
+    let files = crate::domain::import::ImportFiles::from_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?;
+    let state = AppState::build(config)?;
+    let started = std::time::Instant::now();
+    let report = crate::domain::import::run(
+        &state.pool,
+        &Actor::system("import"),
+        &files,
+        crate::domain::import::Options {
+            dry_run,
+            today: state.business_date(),
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "{} {} ({} s)",
+        if dry_run { "Dry run of" } else { "Import of" },
+        dir.display(),
+        started.elapsed().as_secs()
+    );
+    println!("checksum {}", report.checksum);
+    println!(
+        "  {:<20} {:>8} {:>8} {:>8} {:>9}",
+        "file", "rows", "created", "updated", "unchanged"
+    );
+    for f in &report.files {
+        println!(
+            "  {:<20} {:>8} {:>8} {:>8} {:>9}",
+            f.file, f.rows, f.created, f.updated, f.unchanged
+        );
+    }
+    for p in &report.problems {
+        let place = match (p.file.as_str(), p.row, p.field.as_str()) {
+            ("", _, _) => "(batch)".to_owned(),
+            (file, 0, _) => file.to_owned(),
+            (file, row, "") => format!("{file}:{row}"),
+            (file, row, field) => format!("{file}:{row}:{field}"),
+        };
+        println!("{place}: {} [{}]", p.message, p.code);
+    }
+    let listed = u64::try_from(report.problems.len()).unwrap_or(u64::MAX);
+    if report.problem_count > listed {
+        println!("... and {} more problems", report.problem_count - listed);
+    }
+    match report.outcome {
+        ImportOutcome::Invalid => {
+            anyhow::bail!("{} problem(s); nothing was imported", report.problem_count)
+        }
+        ImportOutcome::Ready => println!("No problems: the import would make the changes above."),
+        ImportOutcome::Imported => {
+            println!("Imported as batch {}.", report.batch_id.unwrap_or_default())
+        }
+        ImportOutcome::AlreadyImported => println!(
+            "Already imported (batch {}): nothing changed.",
+            report.batch_id.unwrap_or_default()
+        ),
+    }
+    Ok(())
 }
 
 /// SQLite's `VACUUM INTO` writes a consistent copy while readers and writers go on.

@@ -52,6 +52,10 @@ pub struct Config {
     /// Argon2id cost. The defaults follow OWASP's recommendation (19 MiB, 2 passes).
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
+    /// Deposit required at move-in from an owner, in cents.
+    pub deposit_owner_cents: i64,
+    /// Deposit required at move-in from a tenant, in cents (Carlton, OR: $200).
+    pub deposit_tenant_cents: i64,
 }
 
 impl Default for Config {
@@ -79,6 +83,8 @@ impl Default for Config {
             secure_cookies: None,
             argon2_memory_kib: 19 * 1024,
             argon2_iterations: 2,
+            deposit_owner_cents: 0,
+            deposit_tenant_cents: 20_000,
         }
     }
 }
@@ -181,6 +187,9 @@ impl Config {
                 }
             }
         }
+        if self.deposit_owner_cents < 0 || self.deposit_tenant_cents < 0 {
+            return Err(ConfigError::Invalid("deposits cannot be negative".into()));
+        }
         if self.access_token_ttl_secs <= 0 || self.refresh_token_ttl_secs <= 0 {
             return Err(ConfigError::Invalid(
                 "token lifetimes must be positive".into(),
@@ -237,6 +246,8 @@ const KNOWN_KEYS: &[&str] = &[
     "secure_cookies",
     "argon2_memory_kib",
     "argon2_iterations",
+    "deposit_owner_cents",
+    "deposit_tenant_cents",
 ];
 
 /// Reads `NAME`, or the file named by `NAME_FILE` (trailing newline trimmed).
@@ -264,6 +275,7 @@ fn env_value(key: &str, raw: &str) -> toml::Value {
         || key.ends_with("_kib")
         || key.ends_with("_iterations")
         || key.ends_with("_failures")
+        || key.ends_with("_cents")
         || key == "pool_size";
     let boolean = key == "run_jobs" || key == "secure_cookies";
     if numeric {

@@ -103,6 +103,9 @@ fn title(code: ErrorCode) -> &'static str {
         ErrorCode::UsernameTaken => "Username taken",
         ErrorCode::WrongPassword => "Current password is wrong",
         ErrorCode::Conflict => "Conflict",
+        ErrorCode::DuplicateOpenOrder => "An order of this type is already open",
+        ErrorCode::PremiseOccupied => "The premise has an open account",
+        ErrorCode::OrderNotOpen => "The order is no longer open",
         ErrorCode::ServiceUnavailable => "Service unavailable",
         ErrorCode::Internal => "Internal error",
     }

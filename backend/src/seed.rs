@@ -213,7 +213,9 @@ pub fn seed_demo(pool: &DbPool, hasher: &PasswordPolicy) -> ApiResult<DemoSummar
             });
         }
         let n = load_city(c)?;
+        load_meters_and_services(c)?;
         load_users(c, &hashed)?;
+        load_rates(c)?;
         audit::record(
             c,
             &Actor::system("seed-demo"),
@@ -226,6 +228,7 @@ pub fn seed_demo(pool: &DbPool, hasher: &PasswordPolicy) -> ApiResult<DemoSummar
                 reason: Some("demo data for evaluation"),
             },
         )?;
+        crate::domain::search::reindex_all(c)?;
         Ok(DemoSummary {
             loaded_now: true,
             accounts: n,
@@ -424,6 +427,243 @@ fn load_users(c: &mut DbConnection, hashed: &[(Role, String, Option<String>)]) -
                 ))
                 .execute(c)?;
         }
+    }
+    Ok(())
+}
+
+/// Keizer's published rates (shared/src/rates/examples, sources cited in each document):
+/// water, Salem's sewer passed through with a lag, and the city fees, in their versions.
+const DEMO_RATES: &[&str] = &[
+    include_str!("../../shared/src/rates/examples/keizer-water.json"),
+    include_str!("../../shared/src/rates/examples/keizer-sewer-2015.json"),
+    include_str!("../../shared/src/rates/examples/keizer-sewer-2016.json"),
+    include_str!("../../shared/src/rates/examples/keizer-city-fees-2015.json"),
+    include_str!("../../shared/src/rates/examples/keizer-city-fees-2017-11.json"),
+];
+
+/// The demo rate books, written by the lead and approved by the finance director (a second
+/// person, as maker-checker requires).
+fn load_rates(c: &mut DbConnection) -> ApiResult<()> {
+    let user = |name: &str| {
+        DEMO_USERS
+            .iter()
+            .position(|(_, u, _)| *u == name)
+            .map(|p| id("usr", p + 1))
+            .ok_or_else(|| ApiError::internal("demo user missing"))
+    };
+    let (maker, checker) = (user("lead")?, user("director")?);
+    for doc in DEMO_RATES {
+        crate::domain::rates::seed_approved(c, &Actor::system("seed-demo"), &maker, &checker, doc)?;
+    }
+    Ok(())
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = crate::db::schema::meters)]
+struct NewMeter {
+    id: String,
+    serial: String,
+    size: String,
+    kind: String,
+    unit: String,
+    manufacturer: Option<String>,
+    model: Option<String>,
+    endpoint_serial: Option<String>,
+    status: String,
+    premise_id: Option<String>,
+    installed_on: Option<NaiveDate>,
+    created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = crate::db::schema::meter_registers)]
+struct NewRegister {
+    meter_id: String,
+    code: String,
+    digits: i32,
+    multiplier: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = crate::db::schema::meter_reads)]
+struct NewRead {
+    id: String,
+    meter_id: String,
+    register_code: String,
+    premise_id: Option<String>,
+    account_id: Option<String>,
+    read_on: NaiveDate,
+    reading: i64,
+    kind: String,
+    source: String,
+    created_by: Option<String>,
+    created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = crate::db::schema::services)]
+struct NewService {
+    id: String,
+    premise_id: String,
+    service_type: String,
+    customer_class: String,
+    rate_code: String,
+    status: String,
+    esu: Option<String>,
+    started_on: NaiveDate,
+    created_at: chrono::NaiveDateTime,
+}
+
+/// A meter at every premise with three monthly reads, ten meters in stock, and water, sewer
+/// and (for most) stormwater service, so the account pages and field work have something real.
+fn load_meters_and_services(c: &mut DbConnection) -> ApiResult<()> {
+    let t = now();
+    let mut m = Vec::new();
+    let mut regs = Vec::new();
+    let mut reads = Vec::new();
+    let mut svcs = Vec::new();
+    let first_read =
+        NaiveDate::from_ymd_opt(2026, 8, 1).ok_or_else(|| ApiError::internal("date"))?;
+    for i in 0..ACCOUNTS {
+        let business = i % 24 == 5;
+        let meter_id = id("mtr", i + 1);
+        let premise_id = id("prm", i + 1);
+        m.push(NewMeter {
+            id: meter_id.clone(),
+            serial: format!("BM{:07}", 4_100_000 + i),
+            size: if business { "1-1/2" } else { "5/8" }.into(),
+            kind: if business {
+                "compound"
+            } else {
+                "positive_displacement"
+            }
+            .into(),
+            unit: "ccf".into(),
+            manufacturer: Some("Badger Meter".into()),
+            model: Some(
+                if business {
+                    "Recordall Compound"
+                } else {
+                    "Recordall M25"
+                }
+                .into(),
+            ),
+            endpoint_serial: Some(format!("{}", 80_000_000 + i * 7)),
+            status: "installed".into(),
+            premise_id: Some(premise_id.clone()),
+            installed_on: Some(
+                NaiveDate::from_ymd_opt(2015, 5, 1).ok_or_else(|| ApiError::internal("date"))?,
+            ),
+            created_at: t,
+        });
+        let codes: &[&str] = if business {
+            &["low", "high"]
+        } else {
+            &["main"]
+        };
+        for code in codes {
+            regs.push(NewRegister {
+                meter_id: meter_id.clone(),
+                code: (*code).into(),
+                digits: 6,
+                multiplier: "1".into(),
+            });
+            // Monthly reads: residential use of 4 to 12 CCF, a business more.
+            let mut reading = i64::try_from(1000 + i * 37 % 9000).unwrap_or(1000);
+            for month in 0..3u32 {
+                let read_on = first_read
+                    .checked_add_months(chrono::Months::new(month))
+                    .ok_or_else(|| ApiError::internal("date"))?;
+                reads.push(NewRead {
+                    id: format!("rd-{:05}-{code}-{month}", i + 1),
+                    meter_id: meter_id.clone(),
+                    register_code: (*code).into(),
+                    premise_id: Some(premise_id.clone()),
+                    account_id: Some(id("acc", i + 1)),
+                    read_on,
+                    reading,
+                    kind: "regular".into(),
+                    source: "field".into(),
+                    created_by: Some("system:seed-demo".into()),
+                    created_at: t,
+                });
+                let used = if business {
+                    30 + (i % 11) * 3
+                } else {
+                    4 + (i + month as usize) % 9
+                };
+                reading += i64::try_from(used).unwrap_or(0);
+            }
+        }
+        let class = if business { "commercial" } else { "sfr" };
+        let started =
+            NaiveDate::from_ymd_opt(2015, 5, 1).ok_or_else(|| ApiError::internal("date"))?;
+        let mut add = |kind: &str, rate: &str, esu: Option<&str>| {
+            svcs.push(NewService {
+                id: format!("svc-{:05}-{kind}", i + 1),
+                premise_id: premise_id.clone(),
+                service_type: kind.into(),
+                customer_class: class.into(),
+                rate_code: rate.into(),
+                status: "active".into(),
+                esu: esu.map(str::to_owned),
+                started_on: started,
+                created_at: t,
+            });
+        };
+        add("water", if business { "W-COM" } else { "W-RES" }, None);
+        add("sewer", if business { "S-COM" } else { "S-RES" }, None);
+        if i % 5 != 4 {
+            add(
+                "stormwater",
+                "STORM",
+                Some(if business { "3" } else { "1" }),
+            );
+        }
+    }
+    for k in 0..10 {
+        let meter_id = id("mtr", ACCOUNTS + k + 1);
+        m.push(NewMeter {
+            id: meter_id.clone(),
+            serial: format!("BM{:07}", 4_200_000 + k),
+            size: "5/8".into(),
+            kind: "positive_displacement".into(),
+            unit: "ccf".into(),
+            manufacturer: Some("Badger Meter".into()),
+            model: Some("Recordall M25".into()),
+            endpoint_serial: None,
+            status: "in_stock".into(),
+            premise_id: None,
+            installed_on: None,
+            created_at: t,
+        });
+        regs.push(NewRegister {
+            meter_id,
+            code: "main".into(),
+            digits: 6,
+            multiplier: "1".into(),
+        });
+    }
+    use crate::db::schema::{meter_reads, meter_registers, meters, services};
+    for chunk in m.chunks(50) {
+        crate::per_backend!(&mut *c, |c| diesel::insert_into(meters::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    for chunk in regs.chunks(100) {
+        crate::per_backend!(&mut *c, |c| diesel::insert_into(meter_registers::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    for chunk in reads.chunks(50) {
+        crate::per_backend!(&mut *c, |c| diesel::insert_into(meter_reads::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    for chunk in svcs.chunks(50) {
+        crate::per_backend!(&mut *c, |c| diesel::insert_into(services::table)
+            .values(chunk)
+            .execute(c))?;
     }
     Ok(())
 }

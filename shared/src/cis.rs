@@ -718,3 +718,32 @@ mod tests {
         }
     }
 }
+
+/// Consumption of one register over a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct RegisterUse {
+    pub meter_id: String,
+    pub meter_serial: String,
+    pub register: RegisterCode,
+    pub unit: MeterUnit,
+    pub from_reading: i64,
+    pub from_date: NaiveDate,
+    pub to_reading: i64,
+    pub to_date: NaiveDate,
+    #[cfg_attr(feature = "server", schema(value_type = String))]
+    pub consumption: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct ConsumptionDto {
+    pub premise_id: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub registers: Vec<RegisterUse>,
+    /// Sum over the registers, when they all count in one unit.
+    #[cfg_attr(feature = "server", schema(value_type = Option<String>))]
+    pub total: Option<Decimal>,
+    pub unit: Option<MeterUnit>,
+}

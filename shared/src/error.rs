@@ -36,6 +36,12 @@ pub enum ErrorCode {
     WrongPassword,
     /// The change conflicts with the resource's current state.
     Conflict,
+    /// An order of the same type is already open at the premise; resend to create it anyway.
+    DuplicateOpenOrder,
+    /// The premise already has an open account: move the current customer out first.
+    PremiseOccupied,
+    /// The service order is already completed or cancelled.
+    OrderNotOpen,
     /// The database is unreachable or its schema is not current.
     ServiceUnavailable,
     /// Something went wrong on our side; the details are in the server log.
@@ -43,7 +49,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::Unauthenticated,
         ErrorCode::InvalidCredentials,
         ErrorCode::TooManyAttempts,
@@ -59,6 +65,9 @@ impl ErrorCode {
         ErrorCode::UsernameTaken,
         ErrorCode::WrongPassword,
         ErrorCode::Conflict,
+        ErrorCode::DuplicateOpenOrder,
+        ErrorCode::PremiseOccupied,
+        ErrorCode::OrderNotOpen,
         ErrorCode::ServiceUnavailable,
         ErrorCode::Internal,
     ];
@@ -80,6 +89,9 @@ impl ErrorCode {
             ErrorCode::UsernameTaken => "username_taken",
             ErrorCode::WrongPassword => "wrong_password",
             ErrorCode::Conflict => "conflict",
+            ErrorCode::DuplicateOpenOrder => "duplicate_open_order",
+            ErrorCode::PremiseOccupied => "premise_occupied",
+            ErrorCode::OrderNotOpen => "order_not_open",
             ErrorCode::ServiceUnavailable => "service_unavailable",
             ErrorCode::Internal => "internal",
         }
@@ -92,7 +104,11 @@ impl ErrorCode {
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::UsernameTaken | ErrorCode::Conflict => 409,
+            ErrorCode::UsernameTaken
+            | ErrorCode::Conflict
+            | ErrorCode::DuplicateOpenOrder
+            | ErrorCode::PremiseOccupied
+            | ErrorCode::OrderNotOpen => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed | ErrorCode::WrongPassword => 422,

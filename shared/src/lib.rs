@@ -5,6 +5,7 @@
 pub mod cis;
 pub mod dto;
 pub mod error;
+pub mod import;
 pub mod money;
 pub mod rates;
 pub mod role;

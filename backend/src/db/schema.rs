@@ -335,11 +335,19 @@ diesel::table! {
 }
 
 diesel::table! {
-    search_terms (account_id, term, field) {
+    /// One row per distinct word per account (see `domain::search`).
+    search_terms (account_id, term) {
         account_id -> Text,
         term -> Text,
-        sound -> Text,
         field -> Text,
+    }
+}
+
+diesel::table! {
+    /// The distinct alphabetic search words and their sound-alike keys.
+    search_vocab (term) {
+        term -> Text,
+        sound -> Text,
     }
 }
 
@@ -392,4 +400,39 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     job_runs,
     locks,
+    rate_schedules,
+    meters,
+    meter_registers,
+    meter_reads,
+    services,
+    service_orders,
+    account_notes,
+    contacts,
+    complaints,
+    vendors,
+    sdc_charges,
+    winter_averages,
+    search_terms,
+    counters,
+    import_batches,
 );
+
+diesel::table! {
+    rate_schedules (id) {
+        id -> Text,
+        book_id -> Text,
+        version -> Integer,
+        title -> Text,
+        effective_date -> Date,
+        status -> Text,
+        document -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        retired_by -> Nullable<Text>,
+        retired_at -> Nullable<Timestamp>,
+    }
+}

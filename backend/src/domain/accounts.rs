@@ -15,8 +15,6 @@ use crate::db::DbConnection;
 use crate::domain::paging;
 use crate::error::{ApiError, ApiResult};
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AccountQuery {
@@ -52,37 +50,18 @@ fn summaries(rows: Vec<SummaryRow>) -> ApiResult<Vec<AccountSummaryDto>> {
         .collect()
 }
 
-/// Escapes LIKE's wildcards so a search for "50%" means the text "50%".
-fn like_pattern(q: &str) -> String {
-    let mut p = String::with_capacity(q.len() + 2);
-    p.push('%');
-    for ch in q.trim().to_lowercase().chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(ch);
-    }
-    p.push('%');
-    p
-}
-
+/// Accounts by number, optionally of one status; with text `q`, the search index answers
+/// instead (see `domain::search`: names, addresses, numbers, serials, phones, parcels).
 pub fn search(conn: &mut DbConnection, q: &AccountQuery) -> ApiResult<Page<AccountSummaryDto>> {
+    if q.q.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+        return crate::domain::search::search(conn, q);
+    }
     let (page, per_page) = paging(q.page, q.per_page);
     let filtered = || {
         let mut s = accounts::table
             .inner_join(customers::table)
             .inner_join(premises::table.inner_join(cycles::table))
             .into_boxed();
-        if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            let pat = like_pattern(text);
-            s = s.filter(
-                lower(accounts::number)
-                    .like(pat.clone())
-                    .escape('\\')
-                    .or(lower(customers::name).like(pat.clone()).escape('\\'))
-                    .or(lower(premises::service_address).like(pat).escape('\\')),
-            );
-        }
         if let Some(st) = q.status {
             s = s.filter(accounts::status.eq(st.as_str()));
         }
@@ -308,12 +287,4 @@ pub fn dashboard(conn: &mut DbConnection, business_date: NaiveDate) -> ApiResult
         cycles: cycles(conn)?,
         deposits_required: Money::from_cents(total_cents),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn like_wildcards_are_escaped() {
-        assert_eq!(super::like_pattern(" 50%_Off\\ "), "%50\\%\\_off\\\\%");
-    }
 }

@@ -3,8 +3,13 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cis;
+pub mod import;
 pub mod jobs;
+pub mod orders;
+pub mod rates;
 pub mod search;
+pub mod sheets;
 pub mod users;
 
 /// Clamps a 1-based page number and a page size (1..=200, default 50).

@@ -4,7 +4,11 @@
 pub mod accounts;
 pub mod admin;
 pub mod auth;
+pub mod cis;
+pub mod imports;
 pub mod ops;
+pub mod orders;
+pub mod rates;
 
 use actix_web::web;
 
@@ -31,5 +35,51 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(accounts::cycles)
         .service(accounts::search)
         .service(accounts::get)
-        .service(accounts::portal_accounts);
+        .service(accounts::portal_accounts)
+        .service(cis::get_customer)
+        .service(cis::create_customer)
+        .service(cis::update_customer)
+        .service(cis::add_contact)
+        .service(cis::get_premise)
+        .service(cis::create_premise)
+        .service(cis::update_premise)
+        .service(cis::add_service)
+        .service(cis::service_status)
+        .service(cis::add_sdc)
+        .service(cis::consumption)
+        .service(cis::list_meters)
+        .service(cis::get_meter)
+        .service(cis::create_meter)
+        .service(cis::overview)
+        .service(cis::add_note)
+        .service(cis::list_complaints)
+        .service(cis::open_complaint)
+        .service(cis::update_complaint)
+        .service(cis::list_vendors)
+        .service(cis::create_vendor)
+        .service(cis::update_vendor)
+        .service(orders::list)
+        .service(orders::sheet)
+        .service(orders::get)
+        .service(orders::create)
+        .service(orders::assign)
+        .service(orders::complete)
+        .service(orders::cancel)
+        .service(orders::move_in)
+        .service(orders::move_out)
+        .service(orders::transfer);
+    // Its own JSON body limit (64 MiB), so a resource rather than a macro route.
+    cfg.service(imports::conversion_service());
+    // Rate schedules: literal paths before the `{id}` ones.
+    cfg.service(rates::list_books)
+        .service(rates::list_versions)
+        .service(rates::create)
+        .service(rates::import)
+        .service(rates::validate_document)
+        .service(rates::get)
+        .service(rates::update)
+        .service(rates::export)
+        .service(rates::approve)
+        .service(rates::retire)
+        .service(rates::quote);
 }

@@ -7,10 +7,14 @@ mod helpers;
 
 mod accounts;
 mod auth;
+mod cis;
 mod errors;
+mod imports;
 mod jobs;
 mod migrations;
 mod multi_instance;
 mod openapi;
+mod rates;
 mod roles;
+mod search;
 mod users;

@@ -209,3 +209,5 @@ CREATE TABLE import_batches (
     imported_by TEXT,
     imported_at TIMESTAMP NOT NULL
 );
+
+INSERT INTO counters (name, value) VALUES ('service_order', 0), ('complaint', 0), ('account', 0);

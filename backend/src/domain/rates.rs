@@ -1,0 +1,1212 @@
+//! Rate schedules as versioned data, and quotes from them.
+//!
+//! One row of `rate_schedules` is one *version* of one *rate book* (docs/rates.md): the
+//! document's `id` is the book, and versions are numbered 1, 2, ... per book in the order they
+//! were created. The document is kept exactly as it was sent, so an export gives back the
+//! imported bytes.
+//!
+//! - A version starts as a **draft**: it must validate clean (`rates::validate`), and may be
+//!   replaced while it is a draft. It cannot move to another rate book.
+//! - **Approval** (lead or finance director) refuses a document that fails validation or that
+//!   conflicts with the book's approved versions (`rates::validate_versions`: one effective
+//!   date per book, one `effective_by` per book), and refuses the person who made the last
+//!   change to the draft (maker-checker). An approver may pin the SHA-256 of the document they
+//!   reviewed; a draft changed since is refused.
+//! - An **approved** version never changes (also enforced by a database trigger); it can only
+//!   be **retired**, which takes it out of quotes and out of the conflict checks, so a
+//!   corrected version with the same effective date can then be approved.
+//! - **Quotes** use one chosen version, or the approved versions of every rate book (or one)
+//!   adopted by a date: each book's versions with an effective date on or before `on`, the
+//!   engine picking among them by the service period and bill date as it would for a bill.
+//!
+//! Every change writes its audit row in the same transaction.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use cistern_shared::dto::Locale;
+use cistern_shared::rates::{self, Quote, QuoteInput, RateError, RateSchedule};
+use cistern_shared::{ErrorCode, FieldError};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::db::schema::{rate_schedules, users};
+use crate::db::{is_unique_violation, now, DbConnection, DbPool};
+use crate::domain::audit::{self, Actor, Change};
+use crate::domain::new_id;
+use crate::error::{ApiError, ApiResult};
+
+const DRAFT: &str = "draft";
+const APPROVED: &str = "approved";
+const RETIRED: &str = "retired";
+const ENTITY: &str = "rate_schedule";
+
+/// Where a version is in its life: draft -> approved -> retired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RateStatus {
+    /// Being written; may still change.
+    Draft,
+    /// Checked and approved by a second person; never changes again.
+    Approved,
+    /// Withdrawn: kept for history, no longer used for quotes.
+    Retired,
+}
+
+impl RateStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RateStatus::Draft => DRAFT,
+            RateStatus::Approved => APPROVED,
+            RateStatus::Retired => RETIRED,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RateStatus> {
+        match s {
+            DRAFT => Some(RateStatus::Draft),
+            APPROVED => Some(RateStatus::Approved),
+            RETIRED => Some(RateStatus::Retired),
+            _ => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- DTOs
+
+/// One version of a rate book, without its document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RateScheduleSummaryDto {
+    /// This version's id.
+    pub id: String,
+    /// The rate book: the document's `id`, shared by all its versions.
+    pub book_id: String,
+    /// 1, 2, ... per rate book, in the order the versions were created.
+    pub version: i32,
+    /// The document's English title.
+    pub title: String,
+    pub effective_date: NaiveDate,
+    pub status: RateStatus,
+    /// SHA-256 (hex) of the stored document. Send it with an approval to approve exactly the
+    /// document you reviewed.
+    pub document_sha256: String,
+    /// Usernames of who created, last changed, approved and retired this version.
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_by: Option<String>,
+    pub updated_at: DateTime<Utc>,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub retired_by: Option<String>,
+    pub retired_at: Option<DateTime<Utc>>,
+}
+
+/// One version with its document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RateScheduleDto {
+    #[serde(flatten)]
+    pub summary: RateScheduleSummaryDto,
+    /// The document as parsed (the export gives the stored text byte for byte).
+    pub document: RateSchedule,
+    /// For a draft, what approval would refuse today (the document's own problems and
+    /// conflicts with the book's approved versions); empty otherwise.
+    pub problems: Vec<FieldError>,
+}
+
+/// A rate book: all versions of one document `id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RateBookDto {
+    pub book_id: String,
+    /// The title of the newest version.
+    pub title: String,
+    pub versions: i64,
+    pub drafts: i64,
+    /// The approved version in effect on the business date (the latest effective on or before
+    /// it), if any.
+    pub in_effect: Option<RateScheduleSummaryDto>,
+    /// Approved versions that take effect after the business date, earliest first.
+    pub upcoming: Vec<RateScheduleSummaryDto>,
+}
+
+/// The answer of a validation: every problem, with the JSON path of its field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RateValidationDto {
+    /// True when the document could be approved as it stands.
+    pub valid: bool,
+    /// The rate book the document belongs to, when it could be read.
+    pub book_id: Option<String>,
+    pub problems: Vec<FieldError>,
+}
+
+/// Approve a draft.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema, validator::Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveRateScheduleRequest {
+    /// Why, e.g. the resolution adopting the rates; kept in the audit trail.
+    #[validate(length(max = 1000, code = "length"))]
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The `document_sha256` of the version as you reviewed it; if the draft has changed
+    /// since, the approval is refused (409).
+    #[validate(length(equal = 64, code = "length"))]
+    #[serde(default)]
+    pub document_sha256: Option<String>,
+}
+
+/// Retire an approved version.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema, validator::Validate)]
+#[serde(deny_unknown_fields)]
+pub struct RetireRateScheduleRequest {
+    /// Why it is withdrawn; kept in the audit trail.
+    #[validate(length(max = 1000, code = "length"))]
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// What to quote: an account's facts for one bill, and which rates to use.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateQuoteRequest {
+    /// Quote against this one version alone, whatever its status (a draft, to see what it
+    /// would do). Customers may name approved versions only. Not with `on` or `book_id`.
+    #[serde(default)]
+    pub schedule_id: Option<String>,
+    /// Use the approved versions adopted by this date: of each rate book, the versions
+    /// effective on or before it (the engine picks among them by the service period and bill
+    /// date). Default: the later of the service period's last day and the bill date.
+    #[serde(default)]
+    pub on: Option<NaiveDate>,
+    /// Only this rate book. Default: every rate book with an approved version effective on or
+    /// before `on`.
+    #[serde(default)]
+    pub book_id: Option<String>,
+    pub input: QuoteInput,
+}
+
+/// A version a quote was calculated with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RateScheduleRefDto {
+    pub id: String,
+    pub book_id: String,
+    pub version: i32,
+    pub effective_date: NaiveDate,
+    pub status: RateStatus,
+}
+
+/// An itemised bill and its explanation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RateQuoteDto {
+    pub quote: Quote,
+    /// The bill in sentences a clerk can read to a customer, in `locale`.
+    pub explanation: Vec<String>,
+    pub locale: Locale,
+    /// The versions whose rates appear on the bill.
+    pub schedules: Vec<RateScheduleRefDto>,
+}
+
+// ---------------------------------------------------------------- rows
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = rate_schedules)]
+pub struct RateScheduleRow {
+    pub id: String,
+    pub book_id: String,
+    pub version: i32,
+    pub title: String,
+    pub effective_date: NaiveDate,
+    pub status: String,
+    pub document: String,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_by: Option<String>,
+    pub updated_at: NaiveDateTime,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<NaiveDateTime>,
+    pub retired_by: Option<String>,
+    pub retired_at: Option<NaiveDateTime>,
+}
+
+impl RateScheduleRow {
+    fn status(&self) -> ApiResult<RateStatus> {
+        RateStatus::parse(&self.status)
+            .ok_or_else(|| ApiError::internal("unknown status in rate_schedules"))
+    }
+
+    fn schedule(&self) -> ApiResult<RateSchedule> {
+        parse_document(self.document.as_bytes())
+            .map(|(_, doc)| doc)
+            .map_err(|e| {
+                ApiError::internal(format!("stored rate schedule {}: {}", self.id, e.message))
+            })
+    }
+
+    fn summary(&self, names: &HashMap<String, String>) -> ApiResult<RateScheduleSummaryDto> {
+        let name = |id: &Option<String>| id.as_ref().and_then(|i| names.get(i).cloned());
+        let utc = |t: NaiveDateTime| DateTime::<Utc>::from_naive_utc_and_offset(t, Utc);
+        Ok(RateScheduleSummaryDto {
+            id: self.id.clone(),
+            book_id: self.book_id.clone(),
+            version: self.version,
+            title: self.title.clone(),
+            effective_date: self.effective_date,
+            status: self.status()?,
+            document_sha256: sha256_hex(&self.document),
+            created_by: name(&self.created_by),
+            created_at: utc(self.created_at),
+            updated_by: name(&self.updated_by),
+            updated_at: utc(self.updated_at),
+            approved_by: name(&self.approved_by),
+            approved_at: self.approved_at.map(utc),
+            retired_by: name(&self.retired_by),
+            retired_at: self.retired_at.map(utc),
+        })
+    }
+
+    fn reference(&self) -> ApiResult<RateScheduleRefDto> {
+        Ok(RateScheduleRefDto {
+            id: self.id.clone(),
+            book_id: self.book_id.clone(),
+            version: self.version,
+            effective_date: self.effective_date,
+            status: self.status()?,
+        })
+    }
+
+    /// What the audit trail keeps of a version: its facts and the whole document.
+    fn audit_view(&self) -> Option<serde_json::Value> {
+        let document: serde_json::Value = serde_json::from_str(&self.document)
+            .unwrap_or_else(|_| serde_json::Value::String(self.document.clone()));
+        Some(serde_json::json!({
+            "book_id": self.book_id,
+            "version": self.version,
+            "title": self.title,
+            "effective_date": self.effective_date,
+            "status": self.status,
+            "document_sha256": sha256_hex(&self.document),
+            "document": document,
+        }))
+    }
+}
+
+pub fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+fn find(c: &mut DbConnection, id: &str) -> ApiResult<RateScheduleRow> {
+    rate_schedules::table
+        .find(id)
+        .select(RateScheduleRow::as_select())
+        .first(c)
+        .optional()?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Usernames of everyone named on these rows, by user id.
+fn usernames(c: &mut DbConnection, rows: &[RateScheduleRow]) -> ApiResult<HashMap<String, String>> {
+    let mut ids: Vec<String> = rows
+        .iter()
+        .flat_map(|r| [&r.created_by, &r.updated_by, &r.approved_by, &r.retired_by])
+        .flatten()
+        .cloned()
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let pairs: Vec<(String, String)> = users::table
+        .filter(users::id.eq_any(&ids))
+        .select((users::id, users::username))
+        .load(c)?;
+    Ok(pairs.into_iter().collect())
+}
+
+fn summary_of(c: &mut DbConnection, row: &RateScheduleRow) -> ApiResult<RateScheduleSummaryDto> {
+    let names = usernames(c, std::slice::from_ref(row))?;
+    row.summary(&names)
+}
+
+// ---------------------------------------------------------------- documents and problems
+
+/// Reads a document: UTF-8 JSON (a leading byte-order mark is allowed and kept) in the rate
+/// schedule format. Answers the text to store, exactly as given, and the parsed schedule.
+pub fn parse_document(bytes: &[u8]) -> Result<(String, RateSchedule), FieldError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| FieldError {
+        field: "document".into(),
+        code: "invalid_encoding".into(),
+        message: format!("the document must be UTF-8 text ({e})"),
+    })?;
+    let json = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let doc = RateSchedule::from_json(json).map_err(|e| FieldError {
+        field: "document".into(),
+        code: "invalid_json".into(),
+        message: format!("not a rate schedule document: {e}"),
+    })?;
+    Ok((text.to_owned(), doc))
+}
+
+fn invalid(detail: &str, fields: Vec<FieldError>) -> ApiError {
+    ApiError {
+        code: ErrorCode::ValidationFailed,
+        detail: Some(detail.to_owned()),
+        fields,
+    }
+}
+
+/// Parses and validates a document on its own; 422 with every problem otherwise.
+fn checked_document(bytes: &[u8]) -> ApiResult<(String, RateSchedule)> {
+    let (text, doc) = parse_document(bytes)
+        .map_err(|e| invalid("the rate schedule document could not be read", vec![e]))?;
+    let problems = rates::validate(&doc);
+    if !problems.is_empty() {
+        return Err(invalid("the rate schedule document has problems", problems));
+    }
+    Ok((text, doc))
+}
+
+/// The book's approved versions, oldest effective date first (optionally leaving one out).
+fn approved_versions(
+    c: &mut DbConnection,
+    book_id: &str,
+    except: Option<&str>,
+) -> ApiResult<Vec<RateScheduleRow>> {
+    let mut q = rate_schedules::table
+        .filter(rate_schedules::book_id.eq(book_id.to_owned()))
+        .filter(rate_schedules::status.eq(APPROVED))
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(rate_schedules::id.ne(id.to_owned()));
+    }
+    Ok(q.select(RateScheduleRow::as_select())
+        .order((
+            rate_schedules::effective_date.asc(),
+            rate_schedules::version.asc(),
+        ))
+        .load(c)?)
+}
+
+/// Everything approval would refuse in `doc`: its own problems, and conflicts with the book's
+/// approved versions. Paths of the document's own fields are as in `validate`; a problem
+/// found in an approved version (only possible if the rules tightened since) is prefixed
+/// `approved_versions[<version>].`.
+fn approval_problems(
+    c: &mut DbConnection,
+    doc: &RateSchedule,
+    except: Option<&str>,
+) -> ApiResult<Vec<FieldError>> {
+    let approved = approved_versions(c, &doc.id, except)?;
+    let mut all = Vec::with_capacity(approved.len() + 1);
+    for row in &approved {
+        all.push(row.schedule()?);
+    }
+    all.push(doc.clone());
+    let own = format!("[{}].", approved.len());
+    let problems = rates::validate_versions(&all)
+        .into_iter()
+        .map(|mut p| {
+            if let Some(rest) = p.field.strip_prefix(&own) {
+                p.field = rest.to_owned();
+            } else if let Some((index, rest)) =
+                p.field.strip_prefix('[').and_then(|s| s.split_once("]."))
+            {
+                let version = index
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| approved.get(i))
+                    .map(|r| r.version.to_string())
+                    .unwrap_or_else(|| index.to_owned());
+                p.field = format!("approved_versions[{version}].{rest}");
+            }
+            p
+        })
+        .collect();
+    Ok(problems)
+}
+
+/// Checks a document without saving it: its own problems and conflicts with the approved
+/// versions of its rate book. A document that cannot be read is one problem, not an error.
+pub fn validate_document(c: &mut DbConnection, bytes: &[u8]) -> ApiResult<RateValidationDto> {
+    let doc = match parse_document(bytes) {
+        Ok((_, doc)) => doc,
+        Err(e) => {
+            return Ok(RateValidationDto {
+                valid: false,
+                book_id: None,
+                problems: vec![e],
+            })
+        }
+    };
+    let problems = approval_problems(c, &doc, None)?;
+    Ok(RateValidationDto {
+        valid: problems.is_empty(),
+        book_id: Some(doc.id),
+        problems,
+    })
+}
+
+// ---------------------------------------------------------------- changes
+
+/// How a draft arrived, for the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Written through the API.
+    Api,
+    /// Uploaded as a file.
+    Import,
+}
+
+/// Saves a document as a new draft version of its rate book (the next version number).
+pub fn create_draft(
+    pool: &DbPool,
+    actor: &Actor,
+    bytes: &[u8],
+    origin: Origin,
+) -> ApiResult<RateScheduleSummaryDto> {
+    let (text, doc) = checked_document(bytes)?;
+    pool.write(|c| {
+        let row = insert_draft(c, actor.user_id.as_deref(), &text, &doc)?;
+        audit::record(
+            c,
+            actor,
+            Change {
+                action: match origin {
+                    Origin::Api => "rate_schedule.create",
+                    Origin::Import => "rate_schedule.import",
+                },
+                entity_type: ENTITY,
+                entity_id: &row.id,
+                before: None,
+                after: row.audit_view(),
+                reason: None,
+            },
+        )?;
+        summary_of(c, &row)
+    })
+}
+
+fn insert_draft(
+    c: &mut DbConnection,
+    user_id: Option<&str>,
+    text: &str,
+    doc: &RateSchedule,
+) -> ApiResult<RateScheduleRow> {
+    let last: Option<i32> = rate_schedules::table
+        .filter(rate_schedules::book_id.eq(&doc.id))
+        .select(rate_schedules::version)
+        .order(rate_schedules::version.desc())
+        .first(c)
+        .optional()?;
+    let version = last
+        .unwrap_or(0)
+        .checked_add(1)
+        .ok_or_else(|| ApiError::internal("rate schedule version overflow"))?;
+    let t = now();
+    let row = RateScheduleRow {
+        id: new_id(),
+        book_id: doc.id.clone(),
+        version,
+        title: doc.title.en.trim().to_owned(),
+        effective_date: doc.effective_date,
+        status: DRAFT.into(),
+        document: text.to_owned(),
+        created_by: user_id.map(str::to_owned),
+        created_at: t,
+        updated_by: user_id.map(str::to_owned),
+        updated_at: t,
+        approved_by: None,
+        approved_at: None,
+        retired_by: None,
+        retired_at: None,
+    };
+    diesel::insert_into(rate_schedules::table)
+        .values((
+            rate_schedules::id.eq(&row.id),
+            rate_schedules::book_id.eq(&row.book_id),
+            rate_schedules::version.eq(row.version),
+            rate_schedules::title.eq(&row.title),
+            rate_schedules::effective_date.eq(row.effective_date),
+            rate_schedules::status.eq(&row.status),
+            rate_schedules::document.eq(&row.document),
+            rate_schedules::created_by.eq(&row.created_by),
+            rate_schedules::created_at.eq(row.created_at),
+            rate_schedules::updated_by.eq(&row.updated_by),
+            rate_schedules::updated_at.eq(row.updated_at),
+        ))
+        .execute(c)
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                ApiError::with_detail(
+                    ErrorCode::Conflict,
+                    "another version of this rate book was saved at the same moment; try again",
+                )
+            } else {
+                ApiError::from(e)
+            }
+        })?;
+    Ok(row)
+}
+
+fn not_a_draft(row: &RateScheduleRow) -> ApiError {
+    ApiError::with_detail(
+        ErrorCode::Conflict,
+        format!(
+            "version {} of {} is {}: only a draft can change. Approved versions never change; \
+             import the corrected document as a new draft instead",
+            row.version, row.book_id, row.status
+        ),
+    )
+}
+
+/// Replaces a draft's document. Only drafts change, and a draft stays in its rate book.
+pub fn update_draft(
+    pool: &DbPool,
+    actor: &Actor,
+    id: &str,
+    bytes: &[u8],
+) -> ApiResult<RateScheduleSummaryDto> {
+    let (text, doc) = checked_document(bytes)?;
+    pool.write(|c| {
+        let before = find(c, id)?;
+        if before.status != DRAFT {
+            return Err(not_a_draft(&before));
+        }
+        if doc.id != before.book_id {
+            return Err(ApiError::field(
+                "id",
+                "conflict",
+                format!(
+                    "this draft belongs to rate book {}; to start another rate book, import the \
+                     document as a new draft",
+                    before.book_id
+                ),
+            ));
+        }
+        let after = RateScheduleRow {
+            title: doc.title.en.trim().to_owned(),
+            effective_date: doc.effective_date,
+            document: text,
+            updated_by: actor.user_id.clone(),
+            updated_at: now(),
+            ..before.clone()
+        };
+        let n = diesel::update(
+            rate_schedules::table
+                .find(id)
+                .filter(rate_schedules::status.eq(DRAFT)),
+        )
+        .set((
+            rate_schedules::title.eq(&after.title),
+            rate_schedules::effective_date.eq(after.effective_date),
+            rate_schedules::document.eq(&after.document),
+            rate_schedules::updated_by.eq(&after.updated_by),
+            rate_schedules::updated_at.eq(after.updated_at),
+        ))
+        .execute(c)?;
+        if n != 1 {
+            return Err(not_a_draft(&find(c, id)?));
+        }
+        audit::record(
+            c,
+            actor,
+            Change {
+                action: "rate_schedule.update",
+                entity_type: ENTITY,
+                entity_id: id,
+                before: before.audit_view(),
+                after: after.audit_view(),
+                reason: None,
+            },
+        )?;
+        summary_of(c, &after)
+    })
+}
+
+/// Approves a draft: a second person (not the last editor) confirms a document that
+/// validates clean and agrees with the book's approved versions.
+pub fn approve(
+    pool: &DbPool,
+    actor: &Actor,
+    id: &str,
+    req: &ApproveRateScheduleRequest,
+) -> ApiResult<RateScheduleSummaryDto> {
+    pool.write(|c| {
+        let before = find(c, id)?;
+        if before.status != DRAFT {
+            return Err(ApiError::with_detail(
+                ErrorCode::Conflict,
+                format!(
+                    "version {} of {} is {}: only a draft can be approved",
+                    before.version, before.book_id, before.status
+                ),
+            ));
+        }
+        if before.updated_by.is_some() && before.updated_by == actor.user_id {
+            return Err(ApiError::with_detail(
+                ErrorCode::Conflict,
+                "you made the last change to this draft, so someone else must approve it \
+                 (maker-checker): ask another lead or the finance director",
+            ));
+        }
+        if let Some(expected) = &req.document_sha256 {
+            if !expected.eq_ignore_ascii_case(&sha256_hex(&before.document)) {
+                return Err(ApiError::with_detail(
+                    ErrorCode::Conflict,
+                    "the draft has changed since you reviewed it; review it again before approving",
+                ));
+            }
+        }
+        let doc = before.schedule()?;
+        let problems = approval_problems(c, &doc, Some(id))?;
+        if !problems.is_empty() {
+            return Err(invalid(
+                "this version cannot be approved: it has problems or conflicts with the rate \
+                 book's approved versions",
+                problems,
+            ));
+        }
+        let t = now();
+        let n = diesel::update(
+            rate_schedules::table
+                .find(id)
+                .filter(rate_schedules::status.eq(DRAFT))
+                .filter(rate_schedules::updated_at.eq(before.updated_at)),
+        )
+        .set((
+            rate_schedules::status.eq(APPROVED),
+            rate_schedules::approved_by.eq(&actor.user_id),
+            rate_schedules::approved_at.eq(Some(t)),
+        ))
+        .execute(c)
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                ApiError::with_detail(
+                    ErrorCode::Conflict,
+                    "another version of this rate book taking effect on the same date was \
+                     approved at the same moment",
+                )
+            } else {
+                ApiError::from(e)
+            }
+        })?;
+        if n != 1 {
+            return Err(ApiError::with_detail(
+                ErrorCode::Conflict,
+                "the draft changed while it was being approved; review it again",
+            ));
+        }
+        let after = RateScheduleRow {
+            status: APPROVED.into(),
+            approved_by: actor.user_id.clone(),
+            approved_at: Some(t),
+            ..before.clone()
+        };
+        audit::record(
+            c,
+            actor,
+            Change {
+                action: "rate_schedule.approve",
+                entity_type: ENTITY,
+                entity_id: id,
+                before: Some(serde_json::json!({ "status": DRAFT })),
+                after: Some(serde_json::json!({
+                    "status": APPROVED,
+                    "book_id": after.book_id,
+                    "version": after.version,
+                    "effective_date": after.effective_date,
+                    "document_sha256": sha256_hex(&after.document),
+                })),
+                reason: req.reason.as_deref(),
+            },
+        )?;
+        summary_of(c, &after)
+    })
+}
+
+/// Retires an approved version: kept for history, no longer quoted.
+pub fn retire(
+    pool: &DbPool,
+    actor: &Actor,
+    id: &str,
+    req: &RetireRateScheduleRequest,
+) -> ApiResult<RateScheduleSummaryDto> {
+    pool.write(|c| {
+        let before = find(c, id)?;
+        if before.status != APPROVED {
+            return Err(ApiError::with_detail(
+                ErrorCode::Conflict,
+                format!(
+                    "version {} of {} is {}: only an approved version can be retired",
+                    before.version, before.book_id, before.status
+                ),
+            ));
+        }
+        let t = now();
+        let n = diesel::update(
+            rate_schedules::table
+                .find(id)
+                .filter(rate_schedules::status.eq(APPROVED)),
+        )
+        .set((
+            rate_schedules::status.eq(RETIRED),
+            rate_schedules::retired_by.eq(&actor.user_id),
+            rate_schedules::retired_at.eq(Some(t)),
+        ))
+        .execute(c)?;
+        if n != 1 {
+            return Err(ApiError::with_detail(
+                ErrorCode::Conflict,
+                "this version changed at the same moment; look again",
+            ));
+        }
+        let after = RateScheduleRow {
+            status: RETIRED.into(),
+            retired_by: actor.user_id.clone(),
+            retired_at: Some(t),
+            ..before.clone()
+        };
+        audit::record(
+            c,
+            actor,
+            Change {
+                action: "rate_schedule.retire",
+                entity_type: ENTITY,
+                entity_id: id,
+                before: Some(serde_json::json!({ "status": APPROVED })),
+                after: Some(serde_json::json!({
+                    "status": RETIRED,
+                    "book_id": after.book_id,
+                    "version": after.version,
+                })),
+                reason: req.reason.as_deref(),
+            },
+        )?;
+        summary_of(c, &after)
+    })
+}
+
+/// Saves a document as an approved version in one step, for the demo city: `maker` created
+/// it, `checker` approved it. The same rules as a draft plus approval, in the caller's
+/// transaction.
+pub fn seed_approved(
+    c: &mut DbConnection,
+    actor: &Actor,
+    maker: &str,
+    checker: &str,
+    document: &str,
+) -> ApiResult<String> {
+    let (text, doc) = checked_document(document.as_bytes())?;
+    if maker == checker {
+        return Err(ApiError::internal(
+            "demo rate schedule: maker is the checker",
+        ));
+    }
+    let problems = approval_problems(c, &doc, None)?;
+    if !problems.is_empty() {
+        return Err(ApiError::internal(format!(
+            "demo rate schedule {}: {:?}",
+            doc.id, problems
+        )));
+    }
+    let row = insert_draft(c, Some(maker), &text, &doc)?;
+    diesel::update(rate_schedules::table.find(&row.id))
+        .set((
+            rate_schedules::status.eq(APPROVED),
+            rate_schedules::approved_by.eq(Some(checker)),
+            rate_schedules::approved_at.eq(Some(now())),
+        ))
+        .execute(c)?;
+    audit::record(
+        c,
+        actor,
+        Change {
+            action: "rate_schedule.seed",
+            entity_type: ENTITY,
+            entity_id: &row.id,
+            before: None,
+            after: RateScheduleRow {
+                status: APPROVED.into(),
+                ..row.clone()
+            }
+            .audit_view(),
+            reason: Some("demo data for evaluation"),
+        },
+    )?;
+    Ok(row.id)
+}
+
+// ---------------------------------------------------------------- reads
+
+/// Every rate book with its version counts, the version in effect on `today` and those to come.
+pub fn list_books(c: &mut DbConnection, today: NaiveDate) -> ApiResult<Vec<RateBookDto>> {
+    let rows: Vec<RateScheduleRow> = rate_schedules::table
+        .select(RateScheduleRow::as_select())
+        .order((rate_schedules::book_id.asc(), rate_schedules::version.asc()))
+        .load(c)?;
+    let names = usernames(c, &rows)?;
+    let mut books: BTreeMap<&str, Vec<&RateScheduleRow>> = BTreeMap::new();
+    for r in &rows {
+        books.entry(r.book_id.as_str()).or_default().push(r);
+    }
+    let mut out = Vec::with_capacity(books.len());
+    for (book_id, versions) in books {
+        let mut approved: Vec<&RateScheduleRow> = versions
+            .iter()
+            .copied()
+            .filter(|r| r.status == APPROVED)
+            .collect();
+        approved.sort_by_key(|r| (r.effective_date, r.version));
+        let in_effect = approved
+            .iter()
+            .rev()
+            .find(|r| r.effective_date <= today)
+            .map(|r| r.summary(&names))
+            .transpose()?;
+        let upcoming = approved
+            .iter()
+            .filter(|r| r.effective_date > today)
+            .map(|r| r.summary(&names))
+            .collect::<ApiResult<Vec<_>>>()?;
+        out.push(RateBookDto {
+            book_id: book_id.to_owned(),
+            title: versions.last().map(|r| r.title.clone()).unwrap_or_default(),
+            versions: i64::try_from(versions.len()).unwrap_or(i64::MAX),
+            drafts: i64::try_from(versions.iter().filter(|r| r.status == DRAFT).count())
+                .unwrap_or(i64::MAX),
+            in_effect,
+            upcoming,
+        });
+    }
+    Ok(out)
+}
+
+/// Every version of one rate book, newest first; 404 for a book with none.
+pub fn list_versions(
+    c: &mut DbConnection,
+    book_id: &str,
+) -> ApiResult<Vec<RateScheduleSummaryDto>> {
+    let rows: Vec<RateScheduleRow> = rate_schedules::table
+        .filter(rate_schedules::book_id.eq(book_id))
+        .select(RateScheduleRow::as_select())
+        .order(rate_schedules::version.desc())
+        .load(c)?;
+    if rows.is_empty() {
+        return Err(ApiError::not_found());
+    }
+    let names = usernames(c, &rows)?;
+    rows.iter().map(|r| r.summary(&names)).collect()
+}
+
+/// One version with its document (and, for a draft, what approval would refuse).
+pub fn get(c: &mut DbConnection, id: &str) -> ApiResult<RateScheduleDto> {
+    let row = find(c, id)?;
+    let document = row.schedule()?;
+    let problems = if row.status == DRAFT {
+        approval_problems(c, &document, Some(id))?
+    } else {
+        Vec::new()
+    };
+    Ok(RateScheduleDto {
+        summary: summary_of(c, &row)?,
+        document,
+        problems,
+    })
+}
+
+/// The document exactly as stored, and a file name for it (`<book>-v<version>.json`).
+pub fn export(c: &mut DbConnection, id: &str) -> ApiResult<(String, String)> {
+    let row = find(c, id)?;
+    Ok((
+        format!("{}-v{}.json", row.book_id, row.version),
+        row.document,
+    ))
+}
+
+// ---------------------------------------------------------------- quotes
+
+/// Who asks for a quote, as far as quoting cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuoteAudience {
+    /// Staff and integrators may quote any version.
+    Staff,
+    /// Customers may quote approved versions only.
+    Customer,
+}
+
+/// Calculates a bill with the engine and explains it in `locale`.
+pub fn quote(
+    c: &mut DbConnection,
+    audience: QuoteAudience,
+    req: &RateQuoteRequest,
+    locale: Locale,
+) -> ApiResult<RateQuoteDto> {
+    let rows: Vec<RateScheduleRow> = match &req.schedule_id {
+        Some(id) => {
+            if req.on.is_some() || req.book_id.is_some() {
+                return Err(ApiError::field(
+                    "schedule_id",
+                    "conflict",
+                    "give either schedule_id, or on and/or book_id, not both",
+                ));
+            }
+            let row = find(c, id)?;
+            if audience == QuoteAudience::Customer && row.status != APPROVED {
+                return Err(ApiError::not_found());
+            }
+            vec![row]
+        }
+        None => {
+            let input = &req.input;
+            let on = req
+                .on
+                .unwrap_or_else(|| input.service_period.end.max(input.bill_date));
+            let mut q = rate_schedules::table
+                .filter(rate_schedules::status.eq(APPROVED))
+                .filter(rate_schedules::effective_date.le(on))
+                .into_boxed();
+            if let Some(book) = &req.book_id {
+                q = q.filter(rate_schedules::book_id.eq(book.clone()));
+            }
+            let rows: Vec<RateScheduleRow> = q
+                .select(RateScheduleRow::as_select())
+                .order((
+                    rate_schedules::book_id.asc(),
+                    rate_schedules::effective_date.asc(),
+                ))
+                .load(c)?;
+            if rows.is_empty() {
+                let (field, what) = match &req.book_id {
+                    Some(book) => ("book_id", format!("rate book {book} has")),
+                    None => ("on", "there is".to_owned()),
+                };
+                return Err(ApiError::field(
+                    field,
+                    "no_rates_in_effect",
+                    format!("{what} no approved rate schedule in effect on {on}"),
+                ));
+            }
+            rows
+        }
+    };
+    let schedules = rows
+        .iter()
+        .map(RateScheduleRow::schedule)
+        .collect::<ApiResult<Vec<_>>>()?;
+    let quote = rates::quote(&schedules, &req.input).map_err(|e| rate_error(&e))?;
+    let used = rows
+        .iter()
+        .filter(|r| {
+            quote
+                .segments
+                .iter()
+                .any(|s| s.schedule_id == r.book_id && s.effective_date == r.effective_date)
+        })
+        .map(RateScheduleRow::reference)
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(RateQuoteDto {
+        explanation: quote.explain(locale),
+        quote,
+        locale,
+        schedules: used,
+    })
+}
+
+/// A bill the engine refuses is a 422 naming the request field at fault, with the engine's
+/// stable code (`RateError::code`) as the field's code.
+pub fn rate_error(e: &RateError) -> ApiError {
+    let field = match e {
+        RateError::NoSchedules | RateError::Overflow => "input".to_owned(),
+        RateError::InvalidPeriod { .. }
+        | RateError::PeriodTooLong { .. }
+        | RateError::NoRatesInEffect { .. } => "input.service_period".to_owned(),
+        RateError::PeriodOutsideCycle => "input.cycle_period".to_owned(),
+        RateError::InvalidInput { field, .. } | RateError::MissingAccountData { field, .. } => {
+            format!("input.{field}")
+        }
+        RateError::UnknownClass { .. } => "input.class".to_owned(),
+        RateError::MeterSizeRequired { .. } | RateError::UnknownMeterSize { .. } => {
+            "input.meter_size".to_owned()
+        }
+        RateError::MissingWinterAverage { .. } => "input.winter_average".to_owned(),
+        RateError::ConflictingVersions { .. }
+        | RateError::InvalidSchedule { .. }
+        | RateError::UnsupportedFormatVersion { .. } => "schedule_id".to_owned(),
+    };
+    ApiError {
+        code: ErrorCode::ValidationFailed,
+        detail: Some(format!("the bill cannot be calculated: {e}")),
+        fields: vec![FieldError {
+            field,
+            code: e.code().to_owned(),
+            message: e.to_string(),
+        }],
+    }
+}
+
+/// The language a user asked for in their profile (English when unknown).
+pub fn user_locale(c: &mut DbConnection, user_id: &str) -> ApiResult<Locale> {
+    let locale: Option<String> = users::table
+        .find(user_id)
+        .select(users::locale)
+        .first(c)
+        .optional()?;
+    Ok(locale
+        .as_deref()
+        .and_then(Locale::parse)
+        .unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::users::UserRow;
+
+    const SALEM_SEWER_2015: &str =
+        include_str!("../../../shared/src/rates/examples/salem-sewer-2015.json");
+
+    #[test]
+    fn documents_are_kept_exactly_and_bad_ones_are_one_field_problem() {
+        let with_bom = format!("\u{feff}{SALEM_SEWER_2015}");
+        let (text, doc) = parse_document(with_bom.as_bytes()).unwrap();
+        assert_eq!(text, with_bom);
+        assert_eq!(doc.id, "salem-sewer");
+
+        let e = parse_document(br#"{"format_version": 1}"#).unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.code.as_str()),
+            ("document", "invalid_json")
+        );
+        assert!(e.message.contains("missing field"), "{}", e.message);
+        let e = parse_document(&[0xff, 0xfe, b'{']).unwrap_err();
+        assert_eq!(e.code, "invalid_encoding");
+        // Prices are strings: a JSON number is refused rather than rounded through a float.
+        let float = SALEM_SEWER_2015.replace("\"16.59\"", "16.59");
+        assert_eq!(
+            parse_document(float.as_bytes()).unwrap_err().code,
+            "invalid_json"
+        );
+    }
+
+    #[test]
+    fn engine_refusals_name_the_request_field() {
+        let e = rate_error(&RateError::MissingWinterAverage {
+            component_id: "sewer-volume".into(),
+        });
+        assert_eq!(e.code, ErrorCode::ValidationFailed);
+        assert_eq!(e.fields[0].field, "input.winter_average");
+        assert_eq!(e.fields[0].code, "missing_winter_average");
+        let e = rate_error(&RateError::InvalidInput {
+            field: "sewer_override.reason",
+            reason: "a reason is required",
+        });
+        assert_eq!(e.fields[0].field, "input.sewer_override.reason");
+        assert_eq!(
+            rate_error(&RateError::UnknownMeterSize {
+                component_id: "water-base".into(),
+                meter_size: "7".into()
+            })
+            .fields[0]
+                .field,
+            "input.meter_size"
+        );
+    }
+
+    fn pool_with_users() -> (tempfile::TempDir, DbPool) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("rates.db").display());
+        let pool = DbPool::new(&url, 2).unwrap();
+        let mut c = pool.get().unwrap();
+        crate::db::run_migrations(&mut c).unwrap();
+        for (id, name, role) in [
+            ("u-lead", "lead", "lead"),
+            ("u-dir", "director", "finance_director"),
+        ] {
+            crate::domain::users::insert(
+                &mut c,
+                &UserRow {
+                    id: id.into(),
+                    username: name.into(),
+                    display_name: name.into(),
+                    role: role.into(),
+                    password_hash: None,
+                    active: true,
+                    locale: "en".into(),
+                    customer_id: None,
+                    created_at: now(),
+                    updated_at: now(),
+                },
+            )
+            .unwrap();
+        }
+        drop(c);
+        (dir, pool)
+    }
+
+    fn actor(id: &str, name: &str) -> Actor {
+        Actor {
+            user_id: Some(id.into()),
+            username: Some(name.into()),
+            request_id: None,
+        }
+    }
+
+    #[test]
+    fn maker_cannot_check_and_approved_versions_are_frozen_in_the_database_too() {
+        let (_dir, pool) = pool_with_users();
+        let (lead, director) = (actor("u-lead", "lead"), actor("u-dir", "director"));
+        let draft =
+            create_draft(&pool, &lead, SALEM_SEWER_2015.as_bytes(), Origin::Import).unwrap();
+        assert_eq!((draft.version, draft.status), (1, RateStatus::Draft));
+        let e = approve(&pool, &lead, &draft.id, &Default::default()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Conflict);
+        assert!(e.detail.unwrap_or_default().contains("maker-checker"));
+        // A pinned hash that is not the document's is refused.
+        let stale = ApproveRateScheduleRequest {
+            reason: None,
+            document_sha256: Some("0".repeat(64)),
+        };
+        assert_eq!(
+            approve(&pool, &director, &draft.id, &stale)
+                .unwrap_err()
+                .code,
+            ErrorCode::Conflict
+        );
+        let pinned = ApproveRateScheduleRequest {
+            reason: Some("Resolution 2014-58".into()),
+            document_sha256: Some(draft.document_sha256.clone()),
+        };
+        let ok = approve(&pool, &director, &draft.id, &pinned).unwrap();
+        assert_eq!(ok.status, RateStatus::Approved);
+        assert_eq!(ok.approved_by.as_deref(), Some("director"));
+
+        // The application refuses an edit; so does the database, whoever asks.
+        let e = update_draft(&pool, &lead, &draft.id, SALEM_SEWER_2015.as_bytes()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Conflict);
+        let mut c = pool.get().unwrap();
+        let raw = diesel::update(rate_schedules::table.find(&draft.id))
+            .set(rate_schedules::document.eq("{}"))
+            .execute(&mut c);
+        assert!(raw.is_err(), "the trigger let an approved document change");
+        let raw = diesel::delete(rate_schedules::table.find(&draft.id)).execute(&mut c);
+        assert!(
+            raw.is_err(),
+            "the trigger let an approved version be deleted"
+        );
+        drop(c);
+
+        // A second version on the same date conflicts with the approved one until it retires.
+        let second = create_draft(&pool, &lead, SALEM_SEWER_2015.as_bytes(), Origin::Api).unwrap();
+        assert_eq!(second.version, 2);
+        let e = approve(&pool, &director, &second.id, &Default::default()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::ValidationFailed);
+        assert_eq!(e.fields[0].field, "effective_date");
+        assert_eq!(e.fields[0].code, "duplicate_version");
+        retire(&pool, &director, &draft.id, &Default::default()).unwrap();
+        assert_eq!(
+            approve(&pool, &director, &second.id, &Default::default())
+                .unwrap()
+                .status,
+            RateStatus::Approved
+        );
+    }
+}

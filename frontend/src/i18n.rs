@@ -1,0 +1,233 @@
+//! Translations. `build.rs` turns `locales/en.json` into the [`Key`] enum and checks that
+//! `locales/es.json` has exactly the same keys, so every string the UI shows is a compile-time
+//! checked key. [`I18n::t`] reads the current-locale signal, so text re-renders on a switch.
+
+use cistern_shared::dto::AccountStatus;
+use cistern_shared::dto::Locale;
+use cistern_shared::{ErrorCode, Role};
+use leptos::prelude::*;
+
+include!(concat!(env!("OUT_DIR"), "/i18n_keys.rs"));
+
+/// localStorage key under which the chosen language is remembered.
+const STORAGE_KEY: &str = "cistern.locale";
+
+/// The string for `key` in `locale`.
+pub fn lookup(locale: Locale, key: Key) -> &'static str {
+    match locale {
+        Locale::En => TABLE_EN[key as usize],
+        Locale::Es => TABLE_ES[key as usize],
+    }
+}
+
+/// Replaces each `{name}` in `template` with its value.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// The current language, shared through context.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    locale: RwSignal<Locale>,
+}
+
+impl I18n {
+    /// Creates the signal from the remembered choice (or the browser's language) and keeps
+    /// `<html lang>`, the document title and localStorage in step with it.
+    pub fn provide() -> I18n {
+        let locale = RwSignal::new(initial_locale());
+        let i18n = I18n { locale };
+        provide_context(i18n);
+        Effect::new(move |_| {
+            let loc = locale.get();
+            apply_to_document(loc);
+        });
+        i18n
+    }
+
+    /// The current locale (tracked).
+    pub fn locale(self) -> Locale {
+        self.locale.get()
+    }
+
+    pub fn set_locale(self, loc: Locale) {
+        remember(loc);
+        self.locale.set(loc);
+    }
+
+    /// The string for `key` in the current locale (tracked: call it inside a reactive closure).
+    pub fn t(self, key: Key) -> &'static str {
+        lookup(self.locale.get(), key)
+    }
+
+    /// [`I18n::t`] with `{name}` placeholders filled in.
+    pub fn tf(self, key: Key, args: &[(&str, &str)]) -> String {
+        fill(self.t(key), args)
+    }
+}
+
+/// The i18n context; falls back to a fresh English one if none was provided (never panics).
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(|| I18n {
+        locale: RwSignal::new(Locale::En),
+    })
+}
+
+/// `tr!(DashboardTitle)` is a reactive closure yielding the current translation of that key.
+#[macro_export]
+macro_rules! tr {
+    ($key:ident) => {{
+        let i18n = $crate::i18n::use_i18n();
+        move || i18n.t($crate::i18n::Key::$key)
+    }};
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn initial_locale() -> Locale {
+    if let Some(loc) = storage()
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        .and_then(|v| Locale::parse(&v))
+    {
+        return loc;
+    }
+    let nav_lang = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default();
+    if nav_lang.to_ascii_lowercase().starts_with("es") {
+        Locale::Es
+    } else {
+        Locale::En
+    }
+}
+
+fn remember(loc: Locale) {
+    if let Some(s) = storage() {
+        // Private browsing may refuse storage; the choice then lasts for this page only.
+        let _ = s.set_item(STORAGE_KEY, loc.as_str());
+    }
+}
+
+fn apply_to_document(loc: Locale) {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        if let Some(root) = doc.document_element() {
+            let _ = root.set_attribute("lang", loc.as_str());
+        }
+        doc.set_title(lookup(loc, Key::AppName));
+    }
+}
+
+/// The key translating an API error code. Exhaustive, so a new `ErrorCode` without a
+/// `error.<code>` entry in the locale files does not compile.
+pub fn error_key(code: ErrorCode) -> Key {
+    match code {
+        ErrorCode::Unauthenticated => Key::ErrorUnauthenticated,
+        ErrorCode::InvalidCredentials => Key::ErrorInvalidCredentials,
+        ErrorCode::TooManyAttempts => Key::ErrorTooManyAttempts,
+        ErrorCode::Forbidden => Key::ErrorForbidden,
+        ErrorCode::NotFound => Key::ErrorNotFound,
+        ErrorCode::ValidationFailed => Key::ErrorValidationFailed,
+        ErrorCode::MalformedJson => Key::ErrorMalformedJson,
+        ErrorCode::InvalidPath => Key::ErrorInvalidPath,
+        ErrorCode::InvalidQuery => Key::ErrorInvalidQuery,
+        ErrorCode::PayloadTooLarge => Key::ErrorPayloadTooLarge,
+        ErrorCode::UnsupportedMediaType => Key::ErrorUnsupportedMediaType,
+        ErrorCode::MethodNotAllowed => Key::ErrorMethodNotAllowed,
+        ErrorCode::UsernameTaken => Key::ErrorUsernameTaken,
+        ErrorCode::WrongPassword => Key::ErrorWrongPassword,
+        ErrorCode::Conflict => Key::ErrorConflict,
+        ErrorCode::DuplicateOpenOrder => Key::ErrorDuplicateOpenOrder,
+        ErrorCode::PremiseOccupied => Key::ErrorPremiseOccupied,
+        ErrorCode::OrderNotOpen => Key::ErrorOrderNotOpen,
+        ErrorCode::ServiceUnavailable => Key::ErrorServiceUnavailable,
+        ErrorCode::Internal => Key::ErrorInternal,
+    }
+}
+
+pub fn role_key(role: Role) -> Key {
+    match role {
+        Role::Admin => Key::RoleAdmin,
+        Role::FinanceDirector => Key::RoleFinanceDirector,
+        Role::Lead => Key::RoleLead,
+        Role::Clerk => Key::RoleClerk,
+        Role::Field => Key::RoleField,
+        Role::Auditor => Key::RoleAuditor,
+        Role::Customer => Key::RoleCustomer,
+        Role::Integrator => Key::RoleIntegrator,
+    }
+}
+
+pub fn status_key(status: AccountStatus) -> Key {
+    match status {
+        AccountStatus::Pending => Key::StatusPending,
+        AccountStatus::Active => Key::StatusActive,
+        AccountStatus::Suspended => Key::StatusSuspended,
+        AccountStatus::Final => Key::StatusFinal,
+        AccountStatus::Closed => Key::StatusClosed,
+    }
+}
+
+pub fn locale_key(loc: Locale) -> Key {
+    match loc {
+        Locale::En => Key::LangEn,
+        Locale::Es => Key::LangEs,
+    }
+}
+
+/// The key for a validation rule code sent in `FieldError::code`, if we translate it.
+pub fn field_rule_key(code: &str) -> Option<Key> {
+    Some(match code {
+        "required" => Key::FieldErrorRequired,
+        "length" => Key::FieldErrorLength,
+        "password_length" => Key::FieldErrorPasswordLength,
+        "username_chars" => Key::FieldErrorUsernameChars,
+        "email" => Key::FieldErrorEmail,
+        _ => return None,
+    })
+}
+
+/// The label key for a request field name sent in `FieldError::field`, if we know it.
+pub fn field_label_key(field: &str) -> Option<Key> {
+    Some(match field {
+        "username" => Key::UsersUsername,
+        "display_name" => Key::UsersDisplayName,
+        "role" => Key::UsersRole,
+        "password" => Key::LoginPassword,
+        "locale" => Key::UsersLocale,
+        "customer_id" => Key::UsersCustomerId,
+        "current_password" => Key::PasswordCurrent,
+        "new_password" => Key::PasswordNew,
+        "reason" => Key::ColReason,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_code_has_a_translation_in_both_locales() {
+        for code in ErrorCode::ALL {
+            let key = error_key(code);
+            assert_eq!(key.name(), format!("error.{}", code.as_str()));
+            assert!(!lookup(Locale::En, key).is_empty());
+            assert!(!lookup(Locale::Es, key).is_empty());
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(
+            fill("Page {page} of {pages}", &[("page", "2"), ("pages", "5")]),
+            "Page 2 of 5"
+        );
+        assert_eq!(lookup(Locale::Es, Key::DashboardTitle), "Panel");
+    }
+}

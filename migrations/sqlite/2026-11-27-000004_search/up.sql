@@ -1,0 +1,13 @@
+-- Search as built (backend/src/domain/search.rs): one row per distinct word per account,
+-- found through a covering index on (term, account_id); sound-alike keys move to the
+-- vocabulary, the distinct alphabetic words that a misspelling is matched against.
+DROP INDEX search_terms_sound;
+DROP INDEX search_terms_term;
+ALTER TABLE search_terms DROP COLUMN sound;
+CREATE INDEX search_terms_term ON search_terms (term, account_id);
+
+CREATE TABLE search_vocab (
+    term TEXT PRIMARY KEY NOT NULL,
+    sound TEXT NOT NULL
+);
+CREATE INDEX search_vocab_sound ON search_vocab (sound);
