@@ -118,16 +118,28 @@ string_enum!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct CustomerInput {
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 200, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 200, code = "required"))
+    )]
     pub name: String,
     #[serde(default)]
     pub is_organisation: bool,
     /// Full mailing address, lines separated by newlines.
-    #[cfg_attr(feature = "server", validate(length(min = 5, max = 400, code = "length")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 5, max = 400, code = "length"))
+    )]
     pub mailing_address: String,
-    #[cfg_attr(feature = "server", validate(length(min = 7, max = 30, code = "phone")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 7, max = 30, code = "phone"))
+    )]
     pub phone: Option<String>,
-    #[cfg_attr(feature = "server", validate(length(min = 7, max = 30, code = "phone")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 7, max = 30, code = "phone"))
+    )]
     pub phone_alt: Option<String>,
     #[cfg_attr(feature = "server", validate(email(code = "email")))]
     pub email: Option<String>,
@@ -168,20 +180,38 @@ pub struct CustomerDetailDto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct PremiseInput {
-    #[cfg_attr(feature = "server", validate(length(min = 5, max = 200, code = "length")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 5, max = 200, code = "length"))
+    )]
     pub service_address: String,
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 40, code = "length")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 40, code = "length"))
+    )]
     pub parcel: Option<String>,
     #[serde(default = "yes")]
     pub inside_city: bool,
     /// Cycle code, e.g. `C1`.
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 10, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 10, code = "required"))
+    )]
     pub cycle_code: String,
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 10, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 10, code = "required"))
+    )]
     pub route: String,
-    #[cfg_attr(feature = "server", validate(range(min = 0, max = 1_000_000, code = "range")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(range(min = 0, max = 1_000_000, code = "range"))
+    )]
     pub read_sequence: i32,
-    #[cfg_attr(feature = "server", validate(range(min = 1, max = 5000, code = "range")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(range(min = 1, max = 5000, code = "range"))
+    )]
     #[serde(default = "one")]
     pub dwelling_units: i32,
     #[cfg_attr(feature = "server", validate(length(max = 2000, code = "length")))]
@@ -206,10 +236,16 @@ pub struct RegisterDto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct MeterInput {
-    #[cfg_attr(feature = "server", validate(length(min = 3, max = 40, code = "length")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 3, max = 40, code = "length"))
+    )]
     pub serial: String,
     /// Nominal size in inches, e.g. `5/8`, `3/4`, `1`, `1-1/2`, `2`.
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 10, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 10, code = "required"))
+    )]
     pub size: String,
     pub kind: MeterKind,
     pub unit: MeterUnit,
@@ -221,7 +257,10 @@ pub struct MeterInput {
     #[cfg_attr(feature = "server", validate(length(max = 40, code = "length")))]
     pub endpoint_serial: Option<String>,
     /// One register (`main`) for most meters; `low` and `high` for compound meters.
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 2, code = "registers")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 2, code = "registers"))
+    )]
     pub registers: Vec<RegisterDto>,
 }
 
@@ -263,10 +302,16 @@ pub struct MeterDto {
 pub struct ServiceInput {
     pub service_type: ServiceType,
     /// e.g. `sfr` (single-family residential), `mfr`, `commercial`, `irrigation`.
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 30, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 30, code = "required"))
+    )]
     pub customer_class: String,
     /// The rate code the bill calculation uses, e.g. `W-RES-IN`.
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 30, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 30, code = "required"))
+    )]
     pub rate_code: String,
     /// Equivalent service units for stormwater (exact decimal).
     #[cfg_attr(feature = "server", schema(value_type = Option<String>))]
@@ -295,7 +340,10 @@ pub struct ServiceStatusChange {
     /// `seasonal_off` turns one service off without closing the account; `active` turns it back on.
     pub status: ServiceStatus,
     pub effective_on: NaiveDate,
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 500, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 500, code = "required"))
+    )]
     pub reason: String,
 }
 
@@ -314,9 +362,15 @@ pub struct SdcChargeDto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct SdcChargeInput {
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 40, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 40, code = "required"))
+    )]
     pub permit_number: String,
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 30, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 30, code = "required"))
+    )]
     pub service_type: String,
     pub amount: Money,
     pub assessed_on: NaiveDate,
@@ -381,7 +435,10 @@ pub struct ServiceOrderDto {
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct CreateServiceOrder {
     pub order_type: OrderType,
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 64, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 64, code = "required"))
+    )]
     pub premise_id: String,
     pub account_id: Option<String>,
     pub meter_id: Option<String>,
@@ -427,7 +484,10 @@ pub struct CompleteServiceOrder {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct CancelServiceOrder {
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 500, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 500, code = "required"))
+    )]
     pub reason: String,
 }
 
@@ -441,7 +501,10 @@ pub struct MoveInRequest {
     /// ...a new one.
     #[cfg_attr(feature = "server", validate(nested))]
     pub new_customer: Option<CustomerInput>,
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 64, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 64, code = "required"))
+    )]
     pub premise_id: String,
     pub occupant: Occupant,
     /// The first day of service.
@@ -474,7 +537,10 @@ pub struct MoveInResult {
 pub struct MoveOutRequest {
     /// The last day of service: the final read is due then.
     pub move_out_on: NaiveDate,
-    #[cfg_attr(feature = "server", validate(length(min = 5, max = 400, code = "length")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 5, max = 400, code = "length"))
+    )]
     pub forwarding_address: Option<String>,
     pub assigned_to: Option<String>,
     #[cfg_attr(feature = "server", validate(length(max = 500, code = "length")))]
@@ -484,7 +550,10 @@ pub struct MoveOutRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct TransferRequest {
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 64, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 64, code = "required"))
+    )]
     pub to_premise_id: String,
     pub move_out_on: NaiveDate,
     pub move_in_on: NaiveDate,
@@ -514,7 +583,10 @@ pub struct NoteDto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct NoteInput {
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 4000, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 4000, code = "required"))
+    )]
     pub body: String,
     #[serde(default)]
     pub pinned: bool,
@@ -539,7 +611,10 @@ pub struct ContactInput {
     pub account_id: Option<String>,
     pub channel: ContactChannel,
     pub direction: ContactDirection,
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 200, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 200, code = "required"))
+    )]
     pub subject: String,
     #[cfg_attr(feature = "server", validate(length(max = 4000, code = "length")))]
     pub body: Option<String>,
@@ -567,11 +642,17 @@ pub struct ComplaintDto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct ComplaintInput {
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 64, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 64, code = "required"))
+    )]
     pub customer_id: String,
     pub account_id: Option<String>,
     pub category: ComplaintCategory,
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 4000, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 4000, code = "required"))
+    )]
     pub description: String,
     pub owner_id: Option<String>,
 }
@@ -581,7 +662,10 @@ pub struct ComplaintInput {
 pub struct ComplaintUpdate {
     pub status: Option<ComplaintStatus>,
     pub owner_id: Option<String>,
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 4000, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 4000, code = "required"))
+    )]
     pub resolution: Option<String>,
 }
 
@@ -590,10 +674,16 @@ pub struct ComplaintUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct VendorInput {
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 200, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 200, code = "required"))
+    )]
     pub name: String,
     /// e.g. `billing_software`, `phone_notification`, `postal`, `meters`, `printing`.
-    #[cfg_attr(feature = "server", validate(length(min = 1, max = 60, code = "required")))]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 60, code = "required"))
+    )]
     pub category: String,
     #[cfg_attr(feature = "server", validate(length(max = 120, code = "length")))]
     pub contact_name: Option<String>,
@@ -665,7 +755,9 @@ pub fn consumption(
     if !(1..=15).contains(&digits) {
         return Err(ConsumptionError::BadDigits);
     }
-    let modulus = 10i64.checked_pow(digits).ok_or(ConsumptionError::Overflow)?;
+    let modulus = 10i64
+        .checked_pow(digits)
+        .ok_or(ConsumptionError::Overflow)?;
     if !(0..modulus).contains(&previous) || !(0..modulus).contains(&current) {
         return Err(ConsumptionError::ReadingTooLarge);
     }
@@ -692,16 +784,28 @@ mod tests {
         assert_eq!(consumption(1000, 1050, 4, dec!(1)), Ok(dec!(50)));
         assert_eq!(consumption(120, 125, 6, dec!(10)), Ok(dec!(50)));
         assert_eq!(consumption(5, 5, 4, dec!(1)), Ok(dec!(0)));
-        assert_eq!(consumption(10_000, 5, 4, dec!(1)), Err(ConsumptionError::ReadingTooLarge));
-        assert_eq!(consumption(-1, 5, 4, dec!(1)), Err(ConsumptionError::ReadingTooLarge));
-        assert_eq!(consumption(1, 5, 0, dec!(1)), Err(ConsumptionError::BadDigits));
+        assert_eq!(
+            consumption(10_000, 5, 4, dec!(1)),
+            Err(ConsumptionError::ReadingTooLarge)
+        );
+        assert_eq!(
+            consumption(-1, 5, 4, dec!(1)),
+            Err(ConsumptionError::ReadingTooLarge)
+        );
+        assert_eq!(
+            consumption(1, 5, 0, dec!(1)),
+            Err(ConsumptionError::BadDigits)
+        );
     }
 
     #[test]
     fn enums_round_trip() {
         for t in OrderType::ALL {
             assert_eq!(OrderType::parse(t.as_str()), Some(*t));
-            assert_eq!(serde_json::to_string(t).unwrap(), format!("\"{}\"", t.as_str()));
+            assert_eq!(
+                serde_json::to_string(t).unwrap(),
+                format!("\"{}\"", t.as_str())
+            );
         }
     }
 
