@@ -19,3 +19,5 @@ pg_start
 say "running the tests"
 # default-members: shared, backend and the end-to-end crate (the client is wasm-only).
 cargo test --workspace --exclude cistern-frontend "$@"
+# The client's own unit tests (formatting, translations) run natively too.
+cargo test -p cistern-frontend "$@"
