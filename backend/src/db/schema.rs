@@ -89,6 +89,8 @@ diesel::table! {
         last_used_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         user_agent -> Nullable<Text>,
+        previous_refresh_hash -> Nullable<Text>,
+        rotated_at -> Nullable<Timestamp>,
     }
 }
 

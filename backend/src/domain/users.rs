@@ -176,42 +176,119 @@ fn open_session(
 
 /// Exchanges a refresh token for a new one (rotation: the old one stops working) and
 /// answers the session and user to issue an access token for.
+/// How long the refresh token just replaced still works: two tabs of one browser refreshing at
+/// the same moment both send it.
+pub const ROTATION_GRACE_SECS: i64 = 30;
+
+enum Refreshed {
+    Renewed(SignIn),
+    /// A replaced token came back after the grace period: someone kept a copy.
+    Reused,
+}
+
+/// Exchanges a refresh token for a new one (rotation: the old one stops working after a short
+/// grace) and answers the session and user to issue an access token for. A replaced token
+/// presented after the grace ends the whole session: one of the two holders is a thief.
 pub fn refresh(pool: &DbPool, refresh_token: &str) -> ApiResult<SignIn> {
     let hash = token_hash(refresh_token);
-    pool.write(|c| {
-        let row: Option<(String, NaiveDateTime, Option<NaiveDateTime>, String)> = sessions::table
+    let outcome = pool.write(|c| -> ApiResult<Refreshed> {
+        type Row = (
+            String,
+            NaiveDateTime,
+            Option<NaiveDateTime>,
+            String,
+            Option<NaiveDateTime>,
+            bool,
+        );
+        let current: Option<Row> = sessions::table
             .filter(sessions::refresh_hash.eq(&hash))
             .select((
                 sessions::id,
                 sessions::expires_at,
                 sessions::revoked_at,
                 sessions::user_id,
+                sessions::rotated_at,
+                diesel::dsl::sql::<diesel::sql_types::Bool>("TRUE"),
             ))
             .first(c)
             .optional()?;
-        let (session_id, expires_at, revoked_at, user_id) =
+        let row = match current {
+            Some(r) => Some(r),
+            None => sessions::table
+                .filter(sessions::previous_refresh_hash.eq(&hash))
+                .select((
+                    sessions::id,
+                    sessions::expires_at,
+                    sessions::revoked_at,
+                    sessions::user_id,
+                    sessions::rotated_at,
+                    diesel::dsl::sql::<diesel::sql_types::Bool>("FALSE"),
+                ))
+                .first(c)
+                .optional()?,
+        };
+        let (session_id, expires_at, revoked_at, user_id, rotated_at, is_current) =
             row.ok_or_else(ApiError::unauthenticated)?;
         let t = now();
         if revoked_at.is_some() || expires_at <= t {
             return Err(ApiError::unauthenticated());
+        }
+        if !is_current {
+            let within_grace =
+                rotated_at.is_some_and(|r| t - r <= Duration::seconds(ROTATION_GRACE_SECS));
+            if !within_grace {
+                diesel::update(sessions::table.find(&session_id))
+                    .set(sessions::revoked_at.eq(Some(t)))
+                    .execute(c)?;
+                audit::record(
+                    c,
+                    &Actor::system("auth"),
+                    Change {
+                        action: "auth.refresh_reuse",
+                        entity_type: "session",
+                        entity_id: &session_id,
+                        before: None,
+                        after: None,
+                        reason: Some(
+                            "a replaced refresh token was presented again; the session was ended",
+                        ),
+                    },
+                )?;
+                return Ok(Refreshed::Reused);
+            }
         }
         let user = find_by_id(c, &user_id).map_err(|_| ApiError::unauthenticated())?;
         if !user.active {
             return Err(ApiError::unauthenticated());
         }
         let new_token = random_token(32);
+        // Presenting the current token rotates it; presenting the previous one (within the
+        // grace) issues a fresh token but keeps the grace window anchored where it was.
+        let previous = if is_current { Some(hash.clone()) } else { None };
+        if let Some(p) = previous {
+            diesel::update(sessions::table.find(&session_id))
+                .set((
+                    sessions::previous_refresh_hash.eq(Some(p)),
+                    sessions::rotated_at.eq(Some(t)),
+                ))
+                .execute(c)?;
+        }
         diesel::update(sessions::table.find(&session_id))
             .set((
                 sessions::refresh_hash.eq(token_hash(&new_token)),
                 sessions::last_used_at.eq(t),
             ))
             .execute(c)?;
-        Ok(SignIn {
+        Ok(Refreshed::Renewed(SignIn {
             user,
             session_id,
             refresh_token: new_token,
-        })
-    })
+        }))
+    })?;
+    match outcome {
+        Refreshed::Renewed(s) => Ok(s),
+        Refreshed::Reused => Err(ApiError::unauthenticated()),
+    }
 }
 
 pub fn revoke_session(c: &mut DbConnection, session_id: &str, actor: &Actor) -> ApiResult<()> {

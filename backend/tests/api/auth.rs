@@ -199,7 +199,76 @@ async fn password_change_ends_every_session(db: Db) {
     let _ = Method::GET;
 }
 
+fn refresh_cookie(r: &crate::helpers::Reply) -> String {
+    r.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("cistern_refresh="))
+        .and_then(|c| c.split(';').next())
+        .expect("refresh cookie")
+        .to_owned()
+}
+
+async fn refresh_with(app: &crate::helpers::TestApp, token: &str) -> crate::helpers::Reply {
+    let res = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/refresh"))
+        .header("cookie", format!("cistern_refresh={token}"))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let text = res.text().await.unwrap();
+    crate::helpers::Reply {
+        status,
+        headers,
+        body: serde_json::from_str(&text).unwrap_or_default(),
+        text,
+    }
+}
+
+/// Two tabs refreshing at once both present the same token: the second still works for a
+/// short while. A replaced token presented later means a copy was stolen: the session ends.
+async fn a_replaced_refresh_token_works_briefly_then_ends_the_session(db: Db) {
+    let app = spawn(db).await;
+    let first = refresh_cookie(&app.login_reply("clerk", "clerk-demo-pass").await);
+    let r1 = refresh_with(&app, &first).await;
+    assert_eq!(r1.status, 200, "{}", r1.text);
+    let second = refresh_cookie(&r1);
+    assert_ne!(first, second);
+    let tab2 = refresh_with(&app, &first).await;
+    assert_eq!(tab2.status, 200, "within the grace period: {}", tab2.text);
+    let latest = refresh_cookie(&tab2);
+    // Later, the first token comes back: the session ends for everyone holding it.
+    app.run(|c| {
+        use cistern_backend::db::schema::sessions;
+        use diesel::prelude::*;
+        diesel::update(sessions::table)
+            .set(sessions::rotated_at.eq(Some(
+                cistern_backend::db::now() - chrono::Duration::minutes(5),
+            )))
+            .execute(c)
+            .unwrap()
+    })
+    .await;
+    assert_problem(&refresh_with(&app, &first).await, 401, "unauthenticated");
+    assert_problem(&refresh_with(&app, &latest).await, 401, "unauthenticated");
+    let access = Auth::Bearer(tab2.body["access_token"].as_str().unwrap().into());
+    assert_problem(
+        &app.get("/api/v1/auth/me", &access).await,
+        401,
+        "unauthenticated",
+    );
+    let admin = app.login("admin").await;
+    let trail = app
+        .get("/api/v1/audit?action=auth.refresh_reuse", &admin)
+        .await;
+    assert_eq!(trail.body["total"], 1, "{}", trail.text);
+}
+
 crate::on_both_databases!(
+    a_replaced_refresh_token_works_briefly_then_ends_the_session,
     sign_in_issues_a_token_and_an_httponly_strict_cookie,
     wrong_passwords_and_unknown_users_get_the_same_answer,
     repeated_failures_are_throttled_even_with_the_right_password,
