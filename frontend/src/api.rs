@@ -231,6 +231,7 @@ pub async fn refresh(auth: Auth) -> bool {
 enum Method {
     Get,
     Post,
+    Put,
     Patch,
 }
 
@@ -255,6 +256,7 @@ impl Api {
         let mut rb: RequestBuilder = match method {
             Method::Get => Request::get(&url),
             Method::Post => Request::post(&url),
+            Method::Put => Request::put(&url),
             Method::Patch => Request::patch(&url),
         };
         rb = rb.header("Accept", "application/json, application/problem+json");
@@ -326,6 +328,31 @@ impl Api {
     ) -> Result<T, ApiError> {
         let json = Self::to_json(body)?;
         decode(self.send(path, Method::Patch, Some(json)).await?).await
+    }
+
+    pub async fn put<B: Serialize, T: DeserializeOwned>(
+        self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let json = Self::to_json(body)?;
+        decode(self.send(path, Method::Put, Some(json)).await?).await
+    }
+
+    /// GETs a file (a PDF) as a `Blob`, with the bearer token like every other call.
+    pub async fn get_blob(self, path: &str) -> Result<web_sys::Blob, ApiError> {
+        use wasm_bindgen::JsCast;
+        let resp = self.send(path, Method::Get, None).await?;
+        if !resp.ok() {
+            return Err(into_error(resp).await);
+        }
+        let promise = resp.as_raw().blob().map_err(|_| ApiError::Unexpected)?;
+        let value = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(|_| ApiError::Network)?;
+        value
+            .dyn_into::<web_sys::Blob>()
+            .map_err(|_| ApiError::Unexpected)
     }
 
     /// `POST /auth/login`. A 401 here is wrong credentials, so no refresh is tried.

@@ -293,3 +293,34 @@ fn SideNav(role: Role) -> impl IntoView {
         .into_any()
     }
 }
+
+/// Who may change customer records, open accounts, move people out and create or cancel
+/// service orders (the API's `Clerks`).
+pub fn can_edit_records(role: Option<Role>) -> bool {
+    matches!(role, Some(Role::Admin | Role::Lead | Role::Clerk))
+}
+
+/// Who may assign service orders (the API's `Leads`).
+pub fn can_assign(role: Option<Role>) -> bool {
+    matches!(role, Some(Role::Admin | Role::Lead))
+}
+
+/// Who may complete service orders (the API's `FieldWork`).
+pub fn can_complete(role: Option<Role>) -> bool {
+    matches!(role, Some(Role::Admin | Role::Lead | Role::Field))
+}
+
+/// Who may add meters to the inventory (the API's `MeterKeepers`).
+pub fn can_keep_meters(role: Option<Role>) -> bool {
+    matches!(role, Some(Role::Admin | Role::Lead | Role::Field))
+}
+
+/// A page the signed-in role may not use: its title and the translated "not allowed".
+#[component]
+pub fn Forbidden(title: Key) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="page-head"><h1>{move || i18n.t(title)}</h1></div>
+        <div class="alert alert-error" role="alert"><p>{tr!(ErrorForbidden)}</p></div>
+    }
+}

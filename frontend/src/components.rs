@@ -216,3 +216,389 @@ pub fn TextField(
         </div>
     }
 }
+
+// ---------------------------------------------------------------- forms with field errors
+
+/// The field messages of `err` that belong to one of `names` (API field paths, e.g.
+/// `new_customer.name`).
+pub fn field_errors_for(err: &Option<ApiError>, names: &[&str]) -> Vec<FieldError> {
+    match err {
+        Some(ApiError::Problem(p)) => p
+            .fields
+            .iter()
+            .filter(|f| names.iter().any(|n| *n == f.field))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A validation failure found before sending: the same shape as the server's, so it is shown
+/// the same way (summary in the alert, message next to each field).
+pub fn local_problem(fields: &[(&str, &str)]) -> ApiError {
+    use cistern_shared::{ErrorCode, Problem};
+    ApiError::Problem(Problem {
+        type_uri: format!("urn:cistern:problem:{}", ErrorCode::ValidationFailed.as_str()),
+        title: String::new(),
+        status: 422,
+        detail: None,
+        code: ErrorCode::ValidationFailed,
+        fields: fields
+            .iter()
+            .map(|(field, code)| FieldError {
+                field: (*field).to_string(),
+                code: (*code).to_string(),
+                message: (*code).to_string(),
+            })
+            .collect(),
+        request_id: None,
+    })
+}
+
+/// The translated message of one field error.
+pub fn field_message(i18n: I18n, f: &FieldError) -> String {
+    field_rule_key(&f.code)
+        .map(|k| i18n.t(k).to_string())
+        .unwrap_or_else(|| f.message.clone())
+}
+
+/// Moves keyboard focus to the element with this id (after the current render).
+pub fn focus_id(id: &str) {
+    let id = id.to_string();
+    request_animation_frame(move || {
+        if let Some(el) = document().get_element_by_id(&id) {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
+/// Moves keyboard focus to the first field marked invalid, if any (after the current render).
+pub fn focus_first_invalid() {
+    request_animation_frame(move || {
+        if let Ok(Some(el)) = document().query_selector("[aria-invalid='true']") {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
+/// The messages under one field; `id` is what the control's `aria-describedby` points at.
+#[component]
+pub fn FieldMessages(
+    #[prop(into)] id: String,
+    #[prop(into)] error: Signal<Option<ApiError>>,
+    names: Vec<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field-error" id=id>
+            {move || {
+                let list = error.with(|e| field_errors_for(e, &names));
+                list.into_iter()
+                    .map(|f| view! { <p>{field_message(i18n, &f)}</p> })
+                    .collect_view()
+            }}
+        </div>
+    }
+}
+
+fn describedby(hint: Option<&String>, err: &str) -> String {
+    match hint {
+        Some(h) => format!("{h} {err}"),
+        None => err.to_string(),
+    }
+}
+
+/// A labelled input (or textarea) whose server-side or local field errors are shown under it,
+/// with `aria-invalid` and `aria-describedby` wired up.
+#[component]
+pub fn Input(
+    #[prop(into)] id: String,
+    label: Key,
+    value: RwSignal<String>,
+    /// The API field path(s) whose errors belong here.
+    #[prop(optional)]
+    field: Option<&'static str>,
+    #[prop(optional, into)] error: Option<Signal<Option<ApiError>>>,
+    #[prop(optional)] hint: Option<Key>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] multiline: bool,
+    #[prop(optional)] rows: Option<u32>,
+    #[prop(optional)] class: Option<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = error.unwrap_or_else(|| Signal::derive(|| None));
+    let names: Vec<&'static str> = field.into_iter().collect();
+    let names2 = names.clone();
+    let invalid = Signal::derive(move || error.with(|e| !field_errors_for(e, &names2).is_empty()));
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    let err_id = format!("{id}-error");
+    let described = describedby(hint_id.as_ref(), &err_id);
+    let control = if multiline {
+        view! {
+            <textarea
+                id=id.clone()
+                name=id.clone()
+                rows=rows.unwrap_or(3)
+                required=required
+                aria-required=required.then_some("true")
+                aria-invalid=move || invalid.get().then_some("true")
+                aria-describedby=described.clone()
+                bind:value=value
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                id=id.clone()
+                name=id.clone()
+                type=input_type
+                autocomplete=autocomplete
+                inputmode=inputmode
+                required=required
+                aria-required=required.then_some("true")
+                aria-invalid=move || invalid.get().then_some("true")
+                aria-describedby=described.clone()
+                bind:value=value
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <div class=format!("field {}", class.unwrap_or_default())>
+            <label for=id.clone()>
+                {move || i18n.t(label)}
+                {required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
+            </label>
+            {control}
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{move || i18n.t(h)}</p> })}
+            <FieldMessages id=err_id error=error names=names />
+        </div>
+    }
+}
+
+/// A labelled `<select>` of `(value, label)` options.
+#[component]
+pub fn Select(
+    #[prop(into)] id: String,
+    label: Key,
+    value: RwSignal<String>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(optional)] field: Option<&'static str>,
+    #[prop(optional, into)] error: Option<Signal<Option<ApiError>>>,
+    #[prop(optional)] hint: Option<Key>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] class: Option<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = error.unwrap_or_else(|| Signal::derive(|| None));
+    let names: Vec<&'static str> = field.into_iter().collect();
+    let names2 = names.clone();
+    let invalid = Signal::derive(move || error.with(|e| !field_errors_for(e, &names2).is_empty()));
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    let err_id = format!("{id}-error");
+    let described = describedby(hint_id.as_ref(), &err_id);
+    view! {
+        <div class=format!("field {}", class.unwrap_or_default())>
+            <label for=id.clone()>
+                {move || i18n.t(label)}
+                {required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
+            </label>
+            <select
+                id=id.clone()
+                name=id.clone()
+                required=required
+                aria-invalid=move || invalid.get().then_some("true")
+                aria-describedby=described
+                on:change=move |ev| value.set(event_target_value(&ev))
+                prop:value=move || value.get()
+            >
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, text)| {
+                            let v2 = v.clone();
+                            view! {
+                                <option value=v selected=move || value.with(|cur| *cur == v2)>{text}</option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{move || i18n.t(h)}</p> })}
+            <FieldMessages id=err_id error=error names=names />
+        </div>
+    }
+}
+
+/// A checkbox with its label after it.
+#[component]
+pub fn Check(
+    #[prop(into)] id: String,
+    label: Key,
+    checked: RwSignal<bool>,
+    #[prop(optional)] hint: Option<Key>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    view! {
+        <div class="field field-check">
+            <input id=id.clone() name=id.clone() type="checkbox" aria-describedby=hint_id.clone() bind:checked=checked />
+            <label for=id.clone()>{move || i18n.t(label)}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{move || i18n.t(h)}</p> })}
+        </div>
+    }
+}
+
+/// A group of radio buttons in a fieldset; `options` are `(value, label key)`.
+#[component]
+pub fn Radios(
+    #[prop(into)] name: String,
+    legend: Key,
+    value: RwSignal<String>,
+    options: Vec<(&'static str, Key)>,
+    #[prop(optional)] field: Option<&'static str>,
+    #[prop(optional, into)] error: Option<Signal<Option<ApiError>>>,
+    #[prop(optional)] inline: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = error.unwrap_or_else(|| Signal::derive(|| None));
+    let names: Vec<&'static str> = field.into_iter().collect();
+    let err_id = format!("{name}-error");
+    let err_id2 = err_id.clone();
+    view! {
+        <fieldset class=if inline { "radios radios-inline" } else { "radios" } aria-describedby=err_id2>
+            <legend>{move || i18n.t(legend)}</legend>
+            {options
+                .into_iter()
+                .map(|(v, k)| {
+                    let id = format!("{name}-{v}");
+                    view! {
+                        <div class="radio">
+                            <input
+                                type="radio"
+                                id=id.clone()
+                                name=name.clone()
+                                value=v
+                                prop:checked=move || value.with(|cur| cur == v)
+                                on:change=move |_| value.set(v.to_string())
+                            />
+                            <label for=id>{move || i18n.t(k)}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <FieldMessages id=err_id error=error names=names />
+        </fieldset>
+    }
+}
+
+/// A small coloured badge with a translated label.
+#[component]
+pub fn Badge(#[prop(into)] tone: String, label: Key) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <span class=format!("badge {tone}")>{move || i18n.t(label)}</span> }
+}
+
+/// Opens a service order's printable sheet (`sheet.pdf`) in a new tab. The request needs the
+/// bearer token, so the PDF is fetched as a blob and opened from an object URL; the tab is
+/// opened at the click (so pop-up blockers allow it) and pointed at the PDF when it arrives.
+/// When no tab can be opened the PDF is downloaded instead.
+#[component]
+pub fn SheetButton(
+    #[prop(into)] order_id: String,
+    #[prop(into)] number: String,
+    label: Key,
+    #[prop(optional)] class: Option<&'static str>,
+) -> impl IntoView {
+    let api = crate::api::use_api();
+    let i18n = use_i18n();
+    let busy = RwSignal::new(false);
+    let failed = RwSignal::new(None::<ApiError>);
+    let number2 = number.clone();
+    let on_click = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        failed.set(None);
+        let win = window().open_with_url_and_target("", "_blank").ok().flatten();
+        let path = format!(
+            "/service-orders/{}/sheet.pdf?lang={}",
+            crate::api::encode_query_value(&order_id),
+            i18n.locale().as_str()
+        );
+        let number = number.clone();
+        leptos::task::spawn_local(async move {
+            let result = api.get_blob(&path).await;
+            busy.try_set(false);
+            match result {
+                Ok(blob) => {
+                    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+                        failed.try_set(Some(ApiError::Unexpected));
+                        return;
+                    };
+                    let opened = win
+                        .as_ref()
+                        .map(|w| w.location().set_href(&url).is_ok())
+                        .unwrap_or(false);
+                    if !opened {
+                        download(&url, &format!("{number}.pdf"));
+                    }
+                }
+                Err(e) => {
+                    if let Some(w) = win {
+                        let _ = w.close();
+                    }
+                    failed.try_set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <button
+            type="button"
+            class=format!("btn btn-secondary sheet-button {}", class.unwrap_or("btn-small"))
+            aria-label=move || format!("{} — {}", i18n.t(label), number2)
+            on:click=on_click
+            disabled=busy
+        >
+            {move || i18n.t(label)}
+        </button>
+        {move || {
+            failed
+                .get()
+                .map(|e| {
+                    view! {
+                        <span class="inline-error" role="alert">{move || i18n.t(e.message_key())}</span>
+                    }
+                })
+        }}
+    }
+}
+
+fn download(url: &str, filename: &str) {
+    use wasm_bindgen::JsCast;
+    let doc = document();
+    if let Ok(a) = doc.create_element("a") {
+        let _ = a.set_attribute("href", url);
+        let _ = a.set_attribute("download", filename);
+        if let Some(body) = doc.body() {
+            let _ = body.append_child(&a);
+            if let Ok(el) = a.clone().dyn_into::<web_sys::HtmlElement>() {
+                el.click();
+            }
+            let _ = body.remove_child(&a);
+        }
+    }
+}

@@ -43,6 +43,42 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
+/// Today in the browser's time zone (the default for date fields; staff can change it).
+pub fn today() -> NaiveDate {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let d = web_sys::js_sys::Date::new_0();
+        let (y, m, day) = (d.get_full_year(), d.get_month() + 1, d.get_date());
+        if let Some(date) = i32::try_from(y)
+            .ok()
+            .and_then(|y| NaiveDate::from_ymd_opt(y, m, day))
+        {
+            return date;
+        }
+    }
+    NaiveDate::default()
+}
+
+/// A date field's value (`2026-11-27`), if it is one.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+/// A whole number typed by a person: digits, with spaces and thousands separators ignored.
+pub fn parse_count(s: &str) -> Option<i64> {
+    let digits: String = s.chars().filter(|c| !matches!(c, ' ' | ',' | '_')).collect();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// `Some(trimmed)` unless the text is blank.
+pub fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +91,22 @@ mod tests {
         assert_eq!(money(Money::from_cents(-300)), "-$3.00");
         let parsed: Money = serde_json::from_str("\"42.5\"").unwrap_or_default();
         assert_eq!(money(parsed), "$42.50");
+    }
+
+    #[test]
+    fn typed_values_are_read() {
+        assert_eq!(parse_count("1,234"), Some(1234));
+        assert_eq!(parse_count(" 42 "), Some(42));
+        assert_eq!(parse_count("-5"), None);
+        assert_eq!(parse_count("12a"), None);
+        assert_eq!(parse_count(""), None);
+        assert_eq!(
+            parse_date("2026-03-01"),
+            NaiveDate::from_ymd_opt(2026, 3, 1)
+        );
+        assert_eq!(parse_date("03/01/2026"), None);
+        assert_eq!(non_empty("  "), None);
+        assert_eq!(non_empty(" a "), Some("a".to_string()));
     }
 
     #[test]

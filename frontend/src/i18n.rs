@@ -2,6 +2,11 @@
 //! `locales/es.json` has exactly the same keys, so every string the UI shows is a compile-time
 //! checked key. [`I18n::t`] reads the current-locale signal, so text re-renders on a switch.
 
+use cistern_shared::cis::{
+    ComplaintCategory, ComplaintStatus, ContactChannel, ContactDirection, MeterKind, MeterStatus,
+    MeterUnit, Occupant, OrderStatus, OrderType, Priority, RegisterCode, ServiceStatus,
+    ServiceType,
+};
 use cistern_shared::dto::AccountStatus;
 use cistern_shared::dto::Locale;
 use cistern_shared::{ErrorCode, Role};
@@ -188,24 +193,238 @@ pub fn field_rule_key(code: &str) -> Option<Key> {
         "password_length" => Key::FieldErrorPasswordLength,
         "username_chars" => Key::FieldErrorUsernameChars,
         "email" => Key::FieldErrorEmail,
+        "phone" => Key::FieldErrorPhone,
+        "range" => Key::FieldErrorRange,
+        "unknown" => Key::FieldErrorUnknown,
+        "date" => Key::FieldErrorDate,
+        "number" => Key::FieldErrorNumber,
+        "one_of" => Key::FieldErrorOneOf,
+        "not_in_stock" => Key::FieldErrorNotInStock,
+        "no_meter" => Key::FieldErrorNoMeter,
+        "not_installed" => Key::FieldErrorNotInstalled,
+        "meter_installed" => Key::FieldErrorMeterInstalled,
+        "before_start" => Key::FieldErrorBeforeStart,
+        "before_move_out" => Key::FieldErrorBeforeMoveOut,
+        "before_from" => Key::FieldErrorBeforeFrom,
+        "registers" => Key::FieldErrorRegisters,
+        "digits" => Key::FieldErrorDigits,
+        "multiplier" => Key::FieldErrorMultiplier,
+        "taken" => Key::FieldErrorTaken,
+        "not_allowed" => Key::FieldErrorNotAllowed,
         _ => return None,
     })
 }
 
-/// The label key for a request field name sent in `FieldError::field`, if we know it.
+/// The label key for a request field name sent in `FieldError::field`, if we know it. Nested
+/// names (`new_customer.name`) are looked up whole, then by their last part.
 pub fn field_label_key(field: &str) -> Option<Key> {
+    whole_field_label(field).or_else(|| {
+        field
+            .rsplit_once('.')
+            .and_then(|(_, last)| whole_field_label(last))
+    })
+}
+
+fn whole_field_label(field: &str) -> Option<Key> {
     Some(match field {
         "username" => Key::UsersUsername,
         "display_name" => Key::UsersDisplayName,
         "role" => Key::UsersRole,
         "password" => Key::LoginPassword,
         "locale" => Key::UsersLocale,
-        "customer_id" => Key::UsersCustomerId,
+        "customer_id" => Key::FieldCustomer,
         "current_password" => Key::PasswordCurrent,
         "new_password" => Key::PasswordNew,
         "reason" => Key::ColReason,
+        "name" => Key::FieldName,
+        "mailing_address" => Key::FieldMailingAddress,
+        "phone" => Key::FieldPhone,
+        "phone_alt" => Key::FieldPhoneAlt,
+        "email" => Key::FieldEmail,
+        "service_address" => Key::FieldServiceAddress,
+        "parcel" => Key::FieldParcel,
+        "cycle_code" => Key::FieldCycle,
+        "route" => Key::FieldRoute,
+        "read_sequence" => Key::FieldReadSequence,
+        "dwelling_units" => Key::FieldDwellingUnits,
+        "notes" => Key::FieldNotes,
+        "premise_id" => Key::FieldPremise,
+        "account_id" => Key::FieldAccount,
+        "meter_id" => Key::FieldMeter,
+        "new_meter_id" => Key::FieldNewMeter,
+        "owner_copy_customer_id" => Key::FieldOwnerCopy,
+        "start_on" => Key::FieldStartOn,
+        "occupant" => Key::FieldOccupant,
+        "assigned_to" => Key::FieldAssignedTo,
+        "due_on" => Key::FieldDueOn,
+        "priority" => Key::FieldPriority,
+        "instructions" => Key::FieldInstructions,
+        "order_type" => Key::FieldOrderType,
+        "completed_on" => Key::FieldCompletedOn,
+        "reading" => Key::FieldReading,
+        "new_reading" => Key::FieldNewReading,
+        "move_out_on" => Key::FieldMoveOutOn,
+        "move_in_on" => Key::FieldMoveInOn,
+        "to_premise_id" => Key::FieldPremise,
+        "forwarding_address" => Key::FieldForwardingAddress,
+        "body" => Key::FieldNoteBody,
+        "subject" => Key::FieldSubject,
+        "description" => Key::FieldDescription,
+        "resolution" => Key::FieldResolution,
+        "serial" => Key::FieldSerial,
+        "size" => Key::FieldSize,
+        "kind" => Key::FieldMeterKind,
+        "unit" => Key::FieldMeterUnit,
+        "manufacturer" => Key::FieldManufacturer,
+        "model" => Key::FieldModel,
+        "endpoint_serial" => Key::FieldEndpointSerial,
+        "registers" => Key::FieldRegisters,
+        "effective_on" => Key::FieldEffectiveOn,
+        "customer_class" => Key::FieldCustomerClass,
+        "rate_code" => Key::FieldRateCode,
+        "started_on" => Key::FieldStartedOn,
+        "esu" => Key::FieldEsu,
+        "from" => Key::FieldFrom,
+        "to" => Key::FieldTo,
         _ => return None,
     })
+}
+
+pub fn occupant_key(o: Occupant) -> Key {
+    match o {
+        Occupant::Owner => Key::OccupantOwner,
+        Occupant::Tenant => Key::OccupantTenant,
+    }
+}
+
+/// `owner` / `tenant` as the account DTO carries it.
+pub fn occupant_text_key(s: &str) -> Option<Key> {
+    Occupant::parse(s).map(occupant_key)
+}
+
+pub fn order_type_key(t: OrderType) -> Key {
+    match t {
+        OrderType::MeterSet => Key::OrderTypeMeterSet,
+        OrderType::TurnOn => Key::OrderTypeTurnOn,
+        OrderType::TurnOff => Key::OrderTypeTurnOff,
+        OrderType::FinalRead => Key::OrderTypeFinalRead,
+        OrderType::Reread => Key::OrderTypeReread,
+        OrderType::LeakCheck => Key::OrderTypeLeakCheck,
+        OrderType::ShutOffNonpayment => Key::OrderTypeShutOffNonpayment,
+        OrderType::Reconnect => Key::OrderTypeReconnect,
+        OrderType::MeterChange => Key::OrderTypeMeterChange,
+        OrderType::Locate => Key::OrderTypeLocate,
+    }
+}
+
+pub fn order_status_key(s: OrderStatus) -> Key {
+    match s {
+        OrderStatus::Open => Key::OrderStatusOpen,
+        OrderStatus::Completed => Key::OrderStatusCompleted,
+        OrderStatus::Cancelled => Key::OrderStatusCancelled,
+    }
+}
+
+pub fn priority_key(p: Priority) -> Key {
+    match p {
+        Priority::Low => Key::PriorityLow,
+        Priority::Normal => Key::PriorityNormal,
+        Priority::High => Key::PriorityHigh,
+        Priority::Urgent => Key::PriorityUrgent,
+    }
+}
+
+pub fn meter_kind_key(k: MeterKind) -> Key {
+    match k {
+        MeterKind::PositiveDisplacement => Key::MeterKindPositiveDisplacement,
+        MeterKind::Compound => Key::MeterKindCompound,
+        MeterKind::Turbine => Key::MeterKindTurbine,
+        MeterKind::Electromagnetic => Key::MeterKindElectromagnetic,
+        MeterKind::Ultrasonic => Key::MeterKindUltrasonic,
+    }
+}
+
+pub fn meter_unit_key(u: MeterUnit) -> Key {
+    match u {
+        MeterUnit::Ccf => Key::MeterUnitCcf,
+        MeterUnit::CubicFeet => Key::MeterUnitCubicFeet,
+        MeterUnit::Gallons => Key::MeterUnitGallons,
+        MeterUnit::Kgal => Key::MeterUnitKgal,
+    }
+}
+
+pub fn meter_status_key(s: MeterStatus) -> Key {
+    match s {
+        MeterStatus::InStock => Key::MeterStatusInStock,
+        MeterStatus::Installed => Key::MeterStatusInstalled,
+        MeterStatus::Removed => Key::MeterStatusRemoved,
+        MeterStatus::Retired => Key::MeterStatusRetired,
+    }
+}
+
+pub fn register_key(r: RegisterCode) -> Key {
+    match r {
+        RegisterCode::Main => Key::RegisterMain,
+        RegisterCode::Low => Key::RegisterLow,
+        RegisterCode::High => Key::RegisterHigh,
+    }
+}
+
+pub fn service_type_key(t: ServiceType) -> Key {
+    match t {
+        ServiceType::Water => Key::ServiceTypeWater,
+        ServiceType::Sewer => Key::ServiceTypeSewer,
+        ServiceType::Stormwater => Key::ServiceTypeStormwater,
+        ServiceType::Fee => Key::ServiceTypeFee,
+    }
+}
+
+pub fn service_status_key(s: ServiceStatus) -> Key {
+    match s {
+        ServiceStatus::Active => Key::ServiceStatusActive,
+        ServiceStatus::SeasonalOff => Key::ServiceStatusSeasonalOff,
+        ServiceStatus::Inactive => Key::ServiceStatusInactive,
+    }
+}
+
+pub fn contact_channel_key(c: ContactChannel) -> Key {
+    match c {
+        ContactChannel::Phone => Key::ContactChannelPhone,
+        ContactChannel::Email => Key::ContactChannelEmail,
+        ContactChannel::InPerson => Key::ContactChannelInPerson,
+        ContactChannel::Letter => Key::ContactChannelLetter,
+        ContactChannel::Portal => Key::ContactChannelPortal,
+        ContactChannel::Text => Key::ContactChannelText,
+    }
+}
+
+pub fn contact_direction_key(d: ContactDirection) -> Key {
+    match d {
+        ContactDirection::Inbound => Key::ContactDirectionInbound,
+        ContactDirection::Outbound => Key::ContactDirectionOutbound,
+    }
+}
+
+pub fn complaint_category_key(c: ComplaintCategory) -> Key {
+    match c {
+        ComplaintCategory::HighBill => Key::ComplaintCategoryHighBill,
+        ComplaintCategory::WaterQuality => Key::ComplaintCategoryWaterQuality,
+        ComplaintCategory::Leak => Key::ComplaintCategoryLeak,
+        ComplaintCategory::Meter => Key::ComplaintCategoryMeter,
+        ComplaintCategory::BillingError => Key::ComplaintCategoryBillingError,
+        ComplaintCategory::Service => Key::ComplaintCategoryService,
+        ComplaintCategory::Staff => Key::ComplaintCategoryStaff,
+        ComplaintCategory::Other => Key::ComplaintCategoryOther,
+    }
+}
+
+pub fn complaint_status_key(s: ComplaintStatus) -> Key {
+    match s {
+        ComplaintStatus::Open => Key::ComplaintStatusOpen,
+        ComplaintStatus::InProgress => Key::ComplaintStatusInProgress,
+        ComplaintStatus::Resolved => Key::ComplaintStatusResolved,
+        ComplaintStatus::Closed => Key::ComplaintStatusClosed,
+    }
 }
 
 #[cfg(test)]

@@ -929,7 +929,7 @@ fn read_sheet(
                 "",
                 "invalid",
                 format!(
-                    "this row has {} values but the header has {width} columns",
+                    "this row has {} values but the header has {width} columns (a stray or unclosed quote can cause this)",
                     rec.len()
                 ),
             );
@@ -3668,6 +3668,48 @@ mod tests {
         assert_eq!(
             (r.problems[0].field.as_str(), r.problems[0].code.as_str()),
             ("number", "taken")
+        );
+    }
+
+    #[test]
+    fn registers_are_replaced_unless_reads_depend_on_them() {
+        let pool = pool();
+        let head = "legacy_id,serial,size,kind,unit,premise_legacy_id,digits,multiplier,low_digits,low_multiplier,high_digits,high_multiplier\n";
+        let plain = format!("{head}M1,SER001,5/8,positive_displacement,ccf,P1,6,1,,,,\n");
+        let reads = "meter_legacy_id,read_on,reading\nM1,2026-10-01,120\n";
+        let r = run_on(
+            &pool,
+            &[
+                ("premises.csv", PREMISES),
+                ("meters.csv", &plain),
+                ("reads.csv", reads),
+            ],
+            false,
+        );
+        assert_eq!(r.outcome, ImportOutcome::Imported, "{:?}", r.problems);
+        // A new multiplier replaces the register.
+        let ten = format!("{head}M1,SER001,5/8,positive_displacement,ccf,P1,6,10,,,,\n");
+        let r = run_on(&pool, &[("meters.csv", &ten)], false);
+        assert_eq!((r.files[0].updated, r.files[0].unchanged), (1, 0));
+        let mut c = pool.get().unwrap();
+        let regs: Vec<(String, String)> = meter_registers::table
+            .filter(meter_registers::meter_id.eq("met-LM1"))
+            .select((meter_registers::code, meter_registers::multiplier))
+            .load(&mut *c)
+            .unwrap();
+        assert_eq!(regs, vec![("main".to_owned(), "10".to_owned())]);
+        drop(c);
+        // Turning it into a compound meter would orphan the read on `main`.
+        let compound = format!("{head}M1,SER001,2,compound,ccf,P1,,,6,1,6,10\n");
+        let r = run_on(&pool, &[("meters.csv", &compound)], true);
+        assert_eq!(r.outcome, ImportOutcome::Invalid);
+        assert_eq!(
+            (
+                r.problems[0].row,
+                r.problems[0].field.as_str(),
+                r.problems[0].code.as_str()
+            ),
+            (2, "kind", "conflict")
         );
     }
 }

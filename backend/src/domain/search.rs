@@ -818,9 +818,17 @@ impl SqlText {
         ps.join(", ")
     }
 
-    /// `(exact, prefix, fuzzy)` conditions on `term` for one word (absent ones are `None`).
-    fn word_conditions(&mut self, w: &WordMatch) -> [Option<String>; 3] {
+    /// `(exact, prefix, fuzzy)` conditions on `term` for one word (absent ones are `None`),
+    /// and the condition that finds its rows: the prefix range, plus the exact terms outside
+    /// it (a word is inside its own range: scanning it twice would cost twice), plus fuzzy.
+    fn word_conditions(&mut self, w: &WordMatch) -> ([Option<String>; 3], String) {
         let exact = Some(format!("term IN ({})", self.list(&w.exact)));
+        let outside: Vec<String> = w
+            .exact
+            .iter()
+            .filter(|e| !w.in_prefix(e))
+            .cloned()
+            .collect();
         let prefix = w.prefix.as_ref().map(|(lo, hi)| {
             let lo = self.text_param(lo);
             match hi {
@@ -829,7 +837,12 @@ impl SqlText {
             }
         });
         let fuzzy = (!w.fuzzy.is_empty()).then(|| format!("term IN ({})", self.list(&w.fuzzy)));
-        [exact, prefix, fuzzy]
+        let mut find: Vec<String> = prefix.iter().cloned().collect();
+        if !outside.is_empty() {
+            find.push(format!("term IN ({})", self.list(&outside)));
+        }
+        find.extend(fuzzy.iter().cloned());
+        ([exact, prefix, fuzzy], find.join(" OR "))
     }
 
     /// `CASE` giving a term's [`Quality`] for a word (9: no match), as [`WordMatch::quality`].
@@ -855,9 +868,9 @@ fn matching_accounts(
     let mut qualities = Vec::new();
     let mut any = Vec::new();
     for (i, w) in words.iter().enumerate() {
-        let conds = sql.word_conditions(w);
+        let (conds, find) = sql.word_conditions(w);
         qualities.push(format!("MIN({}) AS q{i}", SqlText::word_quality(&conds)));
-        any.extend(conds.into_iter().flatten());
+        any.push(find);
     }
     let score: Vec<String> = (0..words.len()).map(|i| format!("m.q{i}")).collect();
     // One word: every row found matched it.

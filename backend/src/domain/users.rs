@@ -181,7 +181,7 @@ fn open_session(
 pub const ROTATION_GRACE_SECS: i64 = 30;
 
 enum Refreshed {
-    Renewed(SignIn),
+    Renewed(Box<SignIn>),
     /// A replaced token came back after the grace period: someone kept a copy.
     Reused,
 }
@@ -279,14 +279,14 @@ pub fn refresh(pool: &DbPool, refresh_token: &str) -> ApiResult<SignIn> {
                 sessions::last_used_at.eq(t),
             ))
             .execute(c)?;
-        Ok(Refreshed::Renewed(SignIn {
+        Ok(Refreshed::Renewed(Box::new(SignIn {
             user,
             session_id,
             refresh_token: new_token,
-        }))
+        })))
     })?;
     match outcome {
-        Refreshed::Renewed(s) => Ok(s),
+        Refreshed::Renewed(s) => Ok(*s),
         Refreshed::Reused => Err(ApiError::unauthenticated()),
     }
 }
