@@ -9,9 +9,10 @@
 //!
 //! ```sh
 //! CARGO_TARGET_DIR=/work/target-search cargo bench -p cistern-backend --bench search --profile server
-//! # only one backend / a smaller city:
-//! cargo bench -p cistern-backend --bench search --profile server -- sqlite
+//! # only one backend, only some query kinds, a smaller city, keeping the SQLite file:
+//! cargo bench -p cistern-backend --bench search --profile server -- sqlite name phone
 //! CISTERN_BENCH_ACCOUNTS=5000 cargo bench -p cistern-backend --bench search -- postgres
+//! CISTERN_BENCH_SQLITE=/tmp/city.db cargo bench -p cistern-backend --bench search -- sqlite none
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a bench: failing loudly is the point
 
@@ -961,7 +962,7 @@ fn ms(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1000.0)
 }
 
-fn run(label: &str, c: &mut DbConnection, n: usize, pg: bool) {
+fn run(label: &str, c: &mut DbConnection, n: usize, pg: bool, only: &[String]) {
     eprintln!("== {label}: building a city of {n} accounts");
     let t0 = Instant::now();
     let s = build_city(c, n);
@@ -1054,6 +1055,9 @@ fn run(label: &str, c: &mut DbConnection, n: usize, pg: bool) {
         ),
     ];
     for (kind, text, status) in queries {
+        if !only.is_empty() && !only.iter().any(|o| kind.contains(o.as_str())) {
+            continue;
+        }
         let q = AccountQuery {
             q: Some(text.clone()),
             status,
@@ -1099,19 +1103,33 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let wants = |b: &str| args.is_empty() || args.iter().any(|a| a == b);
+    // Arguments: `sqlite` and/or `postgres` (default: both); anything else keeps only the
+    // query kinds containing it (e.g. `name`, `phone`; `none` times nothing).
+    let backends: Vec<&String> = args
+        .iter()
+        .filter(|a| *a == "sqlite" || *a == "postgres")
+        .collect();
+    let only: Vec<String> = args
+        .iter()
+        .filter(|a| *a != "sqlite" && *a != "postgres")
+        .cloned()
+        .collect();
+    let wants = |b: &str| backends.is_empty() || backends.iter().any(|a| *a == b);
     let n: usize = std::env::var("CISTERN_BENCH_ACCOUNTS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(50_000);
     if wants("sqlite") {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("bench.db");
+        // CISTERN_BENCH_SQLITE=path keeps the database there (to look at plans afterwards).
+        let path = std::env::var("CISTERN_BENCH_SQLITE")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|_| dir.path().join("bench.db"));
         let mut c = DbTarget::Sqlite(path.display().to_string())
             .connect()
             .unwrap();
         run_migrations(&mut c).unwrap();
-        run("SQLite (file, WAL)", &mut c, n, false);
+        run("SQLite (file, WAL)", &mut c, n, false, &only);
         let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         println!(
             "\n(SQLite file after the run: {:.0} MB)",
@@ -1131,7 +1149,7 @@ fn main() {
                         .connect()
                         .unwrap();
                     run_migrations(&mut c).unwrap();
-                    run("PostgreSQL", &mut c, n, true);
+                    run("PostgreSQL", &mut c, n, true, &only);
                 }
                 admin
                     .batch_execute(&format!("DROP DATABASE {name}"))

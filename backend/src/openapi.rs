@@ -75,6 +75,7 @@ use crate::routes::{accounts, admin, auth, cis, imports, ops, orders, rates};
         orders::transfer,
         imports::conversion,
         rates::list_books,
+        rates::rate_list,
         rates::list_versions,
         rates::create,
         rates::import,

@@ -341,18 +341,78 @@ impl Api {
 
     /// GETs a file (a PDF) as a `Blob`, with the bearer token like every other call.
     pub async fn get_blob(self, path: &str) -> Result<web_sys::Blob, ApiError> {
-        use wasm_bindgen::JsCast;
         let resp = self.send(path, Method::Get, None).await?;
         if !resp.ok() {
             return Err(into_error(resp).await);
         }
-        let promise = resp.as_raw().blob().map_err(|_| ApiError::Unexpected)?;
-        let value = wasm_bindgen_futures::JsFuture::from(promise)
-            .await
-            .map_err(|_| ApiError::Network)?;
-        value
-            .dyn_into::<web_sys::Blob>()
+        let mime = resp
+            .headers()
+            .get("content-type")
+            .unwrap_or_else(|| "application/octet-stream".to_string());
+        let bytes = resp.binary().await.map_err(|_| ApiError::Network)?;
+        let parts = web_sys::js_sys::Array::of1(&web_sys::js_sys::Uint8Array::from(&bytes[..]));
+        let opts = web_sys::BlobPropertyBag::new();
+        opts.set_type(&mime);
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
             .map_err(|_| ApiError::Unexpected)
+    }
+
+    /// GETs a text file (an exported document) exactly as the server sent it.
+    pub async fn get_text(self, path: &str) -> Result<String, ApiError> {
+        let resp = self.send(path, Method::Get, None).await?;
+        if !resp.ok() {
+            return Err(into_error(resp).await);
+        }
+        resp.text().await.map_err(|_| ApiError::Network)
+    }
+
+    async fn raw_once(
+        path: &str,
+        put: bool,
+        body: &wasm_bindgen::JsValue,
+        token: Option<&str>,
+    ) -> Result<Response, ApiError> {
+        let url = format!("/api/v1{path}");
+        let mut rb = if put {
+            Request::put(&url)
+        } else {
+            Request::post(&url)
+        };
+        rb = rb
+            .header("Accept", "application/json, application/problem+json")
+            .header("Content-Type", "application/json");
+        if let Some(t) = token {
+            rb = rb.header("Authorization", &format!("Bearer {t}"));
+        }
+        let req = rb.body(body.clone()).map_err(|_| ApiError::Unexpected)?;
+        req.send().await.map_err(|_| ApiError::Network)
+    }
+
+    /// POSTs (or PUTs, with `put`) a body exactly as given: JSON text as typed, or a file's
+    /// bytes (a `Blob`), so the server keeps it byte for byte (rate schedule documents). The
+    /// token and the one refresh on a 401 work as for every other call.
+    pub async fn send_raw<T: DeserializeOwned>(
+        self,
+        path: &str,
+        put: bool,
+        body: &wasm_bindgen::JsValue,
+    ) -> Result<T, ApiError> {
+        let token = self.auth.token();
+        let resp = Self::raw_once(path, put, body, token.as_deref()).await?;
+        if resp.status() != 401 {
+            return decode(resp).await;
+        }
+        if refresh(self.auth).await {
+            let token = self.auth.token();
+            let retry = Self::raw_once(path, put, body, token.as_deref()).await?;
+            if retry.status() == 401 {
+                self.auth.expire();
+            }
+            decode(retry).await
+        } else {
+            self.auth.expire();
+            decode(resp).await
+        }
     }
 
     /// `POST /auth/login`. A 401 here is wrong credentials, so no refresh is tried.

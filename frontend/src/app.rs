@@ -37,7 +37,9 @@ pub fn gate(auth: Auth) -> Memo<Gate> {
 
 /// Where a role lands after signing in.
 pub fn home_path(role: Role) -> &'static str {
-    if role.is_staff() {
+    if role == Role::Field {
+        "/staff/my-orders"
+    } else if role.is_staff() {
         "/staff"
     } else if role == Role::Customer {
         "/portal"
@@ -70,13 +72,27 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/staff") view=StaffArea>
                     <Route path=path!("") view=pages::dashboard::DashboardPage />
                     <Route path=path!("accounts") view=pages::accounts::AccountsPage />
-                    <Route path=path!("accounts/:id") view=pages::accounts::StaffAccountPage />
+                    <Route path=path!("accounts/:id") view=pages::account::StaffAccountPage />
+                    <Route path=path!("accounts/:id/move-out") view=pages::moveout::MoveOutPage />
+                    <Route path=path!("accounts/:id/transfer") view=pages::moveout::TransferPage />
+                    <Route path=path!("customers/:id") view=pages::customers::CustomerPage />
+                    <Route path=path!("premises/:id") view=pages::premises::PremisePage />
+                    <Route path=path!("move-in") view=pages::movein::MoveInPage />
+                    <Route path=path!("orders") view=pages::orders::OrdersPage />
+                    <Route path=path!("my-orders") view=pages::orders::MyOrdersPage />
+                    <Route path=path!("meters") view=pages::meters::MetersPage />
                     <Route path=path!("users") view=pages::users::UsersPage />
                     <Route path=path!("audit") view=pages::audit::AuditPage />
+                    <Route path=path!("rates") view=pages::rates::RatesPage />
+                    <Route path=path!("rates/new") view=pages::rate_editor::RateEditorPage />
+                    <Route path=path!("rates/books/:book") view=pages::rates::RateBookPage />
+                    <Route path=path!("rates/:id") view=pages::rates::RateVersionPage />
+                    <Route path=path!("rates/:id/edit") view=pages::rate_editor::RateEditorPage />
                 </ParentRoute>
                 <ParentRoute path=path!("/portal") view=PortalArea>
                     <Route path=path!("") view=pages::portal::PortalPage />
                     <Route path=path!("accounts/:id") view=pages::portal::PortalAccountPage />
+                    <Route path=path!("estimate") view=pages::estimator::EstimatorPage />
                 </ParentRoute>
                 <ParentRoute path=path!("/account") view=SignedInArea>
                     <Route path=path!("password") view=pages::password::ChangePasswordPage />
@@ -268,11 +284,20 @@ fn SideNav(role: Role) -> impl IntoView {
     if role.is_staff() {
         let admin = role == Role::Admin;
         let auditor = matches!(role, Role::Admin | Role::Auditor);
+        let field = role == Role::Field;
+        let clerk = can_edit_records(Some(role));
+        let mine = can_complete(Some(role));
         view! {
             <nav class="sidenav" id="staff-nav" aria-label=label>
                 <ul>
+                    {field.then(|| view! { <li><A href="/staff/my-orders">{tr!(NavMyOrders)}</A></li> })}
                     <li><A href="/staff" exact=true>{tr!(NavDashboard)}</A></li>
                     <li><A href="/staff/accounts">{tr!(NavAccounts)}</A></li>
+                    {clerk.then(|| view! { <li><A href="/staff/move-in">{tr!(NavNewService)}</A></li> })}
+                    {(!field).then(|| view! { <li><A href="/staff/orders">{tr!(NavOrders)}</A></li> })}
+                    {(mine && !field).then(|| view! { <li><A href="/staff/my-orders">{tr!(NavMyOrders)}</A></li> })}
+                    <li><A href="/staff/meters">{tr!(NavMeters)}</A></li>
+                    <li><A href="/staff/rates">{tr!(NavRates)}</A></li>
                     {admin.then(|| view! { <li><A href="/staff/users">{tr!(NavUsers)}</A></li> })}
                     {auditor.then(|| view! { <li><A href="/staff/audit">{tr!(NavAudit)}</A></li> })}
                     <li><A href="/account/password">{tr!(NavPassword)}</A></li>
@@ -286,6 +311,8 @@ fn SideNav(role: Role) -> impl IntoView {
                 <ul>
                     {(role == Role::Customer)
                         .then(|| view! { <li><A href="/portal" exact=true>{tr!(NavPortal)}</A></li> })}
+                    {(role == Role::Customer)
+                        .then(|| view! { <li><A href="/portal/estimate">{tr!(NavEstimate)}</A></li> })}
                     <li><A href="/account/password">{tr!(NavPassword)}</A></li>
                 </ul>
             </nav>

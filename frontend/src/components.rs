@@ -238,7 +238,10 @@ pub fn field_errors_for(err: &Option<ApiError>, names: &[&str]) -> Vec<FieldErro
 pub fn local_problem(fields: &[(&str, &str)]) -> ApiError {
     use cistern_shared::{ErrorCode, Problem};
     ApiError::Problem(Problem {
-        type_uri: format!("urn:cistern:problem:{}", ErrorCode::ValidationFailed.as_str()),
+        type_uri: format!(
+            "urn:cistern:problem:{}",
+            ErrorCode::ValidationFailed.as_str()
+        ),
         title: String::new(),
         status: 422,
         detail: None,
@@ -532,7 +535,10 @@ pub fn SheetButton(
         }
         busy.set(true);
         failed.set(None);
-        let win = window().open_with_url_and_target("", "_blank").ok().flatten();
+        let win = window()
+            .open_with_url_and_target("", "_blank")
+            .ok()
+            .flatten();
         let path = format!(
             "/service-orders/{}/sheet.pdf?lang={}",
             crate::api::encode_query_value(&order_id),

@@ -66,7 +66,10 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// A whole number typed by a person: digits, with spaces and thousands separators ignored.
 pub fn parse_count(s: &str) -> Option<i64> {
-    let digits: String = s.chars().filter(|c| !matches!(c, ' ' | ',' | '_')).collect();
+    let digits: String = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | ',' | '_'))
+        .collect();
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }

@@ -286,6 +286,11 @@ fn whole_field_label(field: &str) -> Option<Key> {
         "esu" => Key::FieldEsu,
         "from" => Key::FieldFrom,
         "to" => Key::FieldTo,
+        "status" => Key::ColStatus,
+        "category" => Key::FieldCategory,
+        "channel" => Key::ColChannel,
+        "direction" => Key::FieldDirection,
+        "service_type" => Key::ColService,
         _ => return None,
     })
 }
@@ -439,6 +444,129 @@ mod tests {
             assert!(!lookup(Locale::En, key).is_empty());
             assert!(!lookup(Locale::Es, key).is_empty());
         }
+    }
+
+    /// Every value of the customer-information enums has its own key, named after the value
+    /// (`order_type.meter_set`), present in both languages.
+    #[test]
+    fn enum_values_have_their_own_translations() {
+        fn check(prefix: &str, pairs: Vec<(&str, Key)>) {
+            let mut seen = std::collections::HashSet::new();
+            for (value, key) in pairs {
+                assert_eq!(key.name(), format!("{prefix}.{value}"));
+                assert!(seen.insert(key), "{prefix}.{value} repeats a key");
+                assert!(!lookup(Locale::Es, key).is_empty());
+            }
+        }
+        check(
+            "order_type",
+            OrderType::ALL
+                .iter()
+                .map(|v| (v.as_str(), order_type_key(*v)))
+                .collect(),
+        );
+        check(
+            "order_status",
+            OrderStatus::ALL
+                .iter()
+                .map(|v| (v.as_str(), order_status_key(*v)))
+                .collect(),
+        );
+        check(
+            "priority",
+            Priority::ALL
+                .iter()
+                .map(|v| (v.as_str(), priority_key(*v)))
+                .collect(),
+        );
+        check(
+            "meter_kind",
+            MeterKind::ALL
+                .iter()
+                .map(|v| (v.as_str(), meter_kind_key(*v)))
+                .collect(),
+        );
+        check(
+            "meter_unit",
+            MeterUnit::ALL
+                .iter()
+                .map(|v| (v.as_str(), meter_unit_key(*v)))
+                .collect(),
+        );
+        check(
+            "meter_status",
+            MeterStatus::ALL
+                .iter()
+                .map(|v| (v.as_str(), meter_status_key(*v)))
+                .collect(),
+        );
+        check(
+            "register",
+            RegisterCode::ALL
+                .iter()
+                .map(|v| (v.as_str(), register_key(*v)))
+                .collect(),
+        );
+        check(
+            "service_type",
+            ServiceType::ALL
+                .iter()
+                .map(|v| (v.as_str(), service_type_key(*v)))
+                .collect(),
+        );
+        check(
+            "service_status",
+            ServiceStatus::ALL
+                .iter()
+                .map(|v| (v.as_str(), service_status_key(*v)))
+                .collect(),
+        );
+        check(
+            "contact_channel",
+            ContactChannel::ALL
+                .iter()
+                .map(|v| (v.as_str(), contact_channel_key(*v)))
+                .collect(),
+        );
+        check(
+            "contact_direction",
+            ContactDirection::ALL
+                .iter()
+                .map(|v| (v.as_str(), contact_direction_key(*v)))
+                .collect(),
+        );
+        check(
+            "complaint_category",
+            ComplaintCategory::ALL
+                .iter()
+                .map(|v| (v.as_str(), complaint_category_key(*v)))
+                .collect(),
+        );
+        check(
+            "complaint_status",
+            ComplaintStatus::ALL
+                .iter()
+                .map(|v| (v.as_str(), complaint_status_key(*v)))
+                .collect(),
+        );
+        check(
+            "occupant",
+            Occupant::ALL
+                .iter()
+                .map(|v| (v.as_str(), occupant_key(*v)))
+                .collect(),
+        );
+    }
+
+    #[test]
+    fn nested_field_names_find_their_labels() {
+        assert_eq!(field_label_key("new_customer.name"), Some(Key::FieldName));
+        assert_eq!(field_label_key("meter_id"), Some(Key::FieldMeter));
+        assert_eq!(field_label_key("nonsense"), None);
+        assert_eq!(
+            field_rule_key("not_in_stock"),
+            Some(Key::FieldErrorNotInStock)
+        );
     }
 
     #[test]

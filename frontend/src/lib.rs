@@ -10,6 +10,7 @@ pub mod components;
 pub mod format;
 pub mod i18n;
 pub mod pages;
+pub mod pickers;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -8,6 +8,7 @@ pub mod error;
 pub mod import;
 pub mod money;
 pub mod rates;
+pub mod rates_api;
 pub mod role;
 
 pub use error::{ErrorCode, FieldError, Problem};

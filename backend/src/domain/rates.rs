@@ -25,10 +25,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use cistern_shared::dto::Locale;
-use cistern_shared::rates::{self, Quote, QuoteInput, RateError, RateSchedule};
+use cistern_shared::rates::{self, RateError, RateSchedule};
 use cistern_shared::{ErrorCode, FieldError};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::db::schema::{rate_schedules, users};
@@ -37,173 +36,17 @@ use crate::domain::audit::{self, Actor, Change};
 use crate::domain::new_id;
 use crate::error::{ApiError, ApiResult};
 
+// The request and response bodies live in the shared crate, so the client uses them too.
+pub use cistern_shared::rates_api::{
+    ApproveRateScheduleRequest, RateBookDto, RateQuoteDto, RateQuoteRequest, RateScheduleDto,
+    RateScheduleRefDto, RateScheduleSummaryDto, RateStatus, RateValidationDto,
+    RetireRateScheduleRequest,
+};
+
 const DRAFT: &str = "draft";
 const APPROVED: &str = "approved";
 const RETIRED: &str = "retired";
 const ENTITY: &str = "rate_schedule";
-
-/// Where a version is in its life: draft -> approved -> retired.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RateStatus {
-    /// Being written; may still change.
-    Draft,
-    /// Checked and approved by a second person; never changes again.
-    Approved,
-    /// Withdrawn: kept for history, no longer used for quotes.
-    Retired,
-}
-
-impl RateStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RateStatus::Draft => DRAFT,
-            RateStatus::Approved => APPROVED,
-            RateStatus::Retired => RETIRED,
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RateStatus> {
-        match s {
-            DRAFT => Some(RateStatus::Draft),
-            APPROVED => Some(RateStatus::Approved),
-            RETIRED => Some(RateStatus::Retired),
-            _ => None,
-        }
-    }
-}
-
-// ---------------------------------------------------------------- DTOs
-
-/// One version of a rate book, without its document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct RateScheduleSummaryDto {
-    /// This version's id.
-    pub id: String,
-    /// The rate book: the document's `id`, shared by all its versions.
-    pub book_id: String,
-    /// 1, 2, ... per rate book, in the order the versions were created.
-    pub version: i32,
-    /// The document's English title.
-    pub title: String,
-    pub effective_date: NaiveDate,
-    pub status: RateStatus,
-    /// SHA-256 (hex) of the stored document. Send it with an approval to approve exactly the
-    /// document you reviewed.
-    pub document_sha256: String,
-    /// Usernames of who created, last changed, approved and retired this version.
-    pub created_by: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_by: Option<String>,
-    pub updated_at: DateTime<Utc>,
-    pub approved_by: Option<String>,
-    pub approved_at: Option<DateTime<Utc>>,
-    pub retired_by: Option<String>,
-    pub retired_at: Option<DateTime<Utc>>,
-}
-
-/// One version with its document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct RateScheduleDto {
-    #[serde(flatten)]
-    pub summary: RateScheduleSummaryDto,
-    /// The document as parsed (the export gives the stored text byte for byte).
-    pub document: RateSchedule,
-    /// For a draft, what approval would refuse today (the document's own problems and
-    /// conflicts with the book's approved versions); empty otherwise.
-    pub problems: Vec<FieldError>,
-}
-
-/// A rate book: all versions of one document `id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct RateBookDto {
-    pub book_id: String,
-    /// The title of the newest version.
-    pub title: String,
-    pub versions: i64,
-    pub drafts: i64,
-    /// The approved version in effect on the business date (the latest effective on or before
-    /// it), if any.
-    pub in_effect: Option<RateScheduleSummaryDto>,
-    /// Approved versions that take effect after the business date, earliest first.
-    pub upcoming: Vec<RateScheduleSummaryDto>,
-}
-
-/// The answer of a validation: every problem, with the JSON path of its field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct RateValidationDto {
-    /// True when the document could be approved as it stands.
-    pub valid: bool,
-    /// The rate book the document belongs to, when it could be read.
-    pub book_id: Option<String>,
-    pub problems: Vec<FieldError>,
-}
-
-/// Approve a draft.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema, validator::Validate)]
-#[serde(deny_unknown_fields)]
-pub struct ApproveRateScheduleRequest {
-    /// Why, e.g. the resolution adopting the rates; kept in the audit trail.
-    #[validate(length(max = 1000, code = "length"))]
-    #[serde(default)]
-    pub reason: Option<String>,
-    /// The `document_sha256` of the version as you reviewed it; if the draft has changed
-    /// since, the approval is refused (409).
-    #[validate(length(equal = 64, code = "length"))]
-    #[serde(default)]
-    pub document_sha256: Option<String>,
-}
-
-/// Retire an approved version.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema, validator::Validate)]
-#[serde(deny_unknown_fields)]
-pub struct RetireRateScheduleRequest {
-    /// Why it is withdrawn; kept in the audit trail.
-    #[validate(length(max = 1000, code = "length"))]
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
-/// What to quote: an account's facts for one bill, and which rates to use.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RateQuoteRequest {
-    /// Quote against this one version alone, whatever its status (a draft, to see what it
-    /// would do). Customers may name approved versions only. Not with `on` or `book_id`.
-    #[serde(default)]
-    pub schedule_id: Option<String>,
-    /// Use the approved versions adopted by this date: of each rate book, the versions
-    /// effective on or before it (the engine picks among them by the service period and bill
-    /// date). Default: the later of the service period's last day and the bill date.
-    #[serde(default)]
-    pub on: Option<NaiveDate>,
-    /// Only this rate book. Default: every rate book with an approved version effective on or
-    /// before `on`.
-    #[serde(default)]
-    pub book_id: Option<String>,
-    pub input: QuoteInput,
-}
-
-/// A version a quote was calculated with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct RateScheduleRefDto {
-    pub id: String,
-    pub book_id: String,
-    pub version: i32,
-    pub effective_date: NaiveDate,
-    pub status: RateStatus,
-}
-
-/// An itemised bill and its explanation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct RateQuoteDto {
-    pub quote: Quote,
-    /// The bill in sentences a clerk can read to a customer, in `locale`.
-    pub explanation: Vec<String>,
-    pub locale: Locale,
-    /// The versions whose rates appear on the bill.
-    pub schedules: Vec<RateScheduleRefDto>,
-}
 
 // ---------------------------------------------------------------- rows
 
@@ -920,6 +763,128 @@ pub fn export(c: &mut DbConnection, id: &str) -> ApiResult<(String, String)> {
         format!("{}-v{}.json", row.book_id, row.version),
         row.document,
     ))
+}
+
+// ---------------------------------------------------------------- the printed rate list
+
+fn tr(locale: Locale, en: &str, es: &str) -> String {
+    match locale {
+        Locale::En => en.to_owned(),
+        Locale::Es => es.to_owned(),
+    }
+}
+
+/// The printable rate list: of every rate book, the approved version in effect on `on` (the
+/// latest effective on or before it), each charge in plain words, and the next version to come.
+/// Drafts and retired versions are never on it.
+pub fn rate_list_pdf(c: &mut DbConnection, on: NaiveDate, locale: Locale) -> ApiResult<Vec<u8>> {
+    use crate::pdf::{render, Block};
+
+    let rows: Vec<RateScheduleRow> = rate_schedules::table
+        .filter(rate_schedules::status.eq(APPROVED))
+        .select(RateScheduleRow::as_select())
+        .order((
+            rate_schedules::book_id.asc(),
+            rate_schedules::effective_date.asc(),
+            rate_schedules::version.asc(),
+        ))
+        .load(c)?;
+    let mut books: BTreeMap<&str, Vec<&RateScheduleRow>> = BTreeMap::new();
+    for r in &rows {
+        books.entry(r.book_id.as_str()).or_default().push(r);
+    }
+    let day = rates::long_date(on, locale);
+    let mut b = vec![
+        Block::Title(tr(locale, "Rate list", "Lista de tarifas")),
+        Block::Text(match locale {
+            Locale::En => format!(
+                "Approved rates in effect on {day}, by rate book. Amounts are per month unless                  marked per bill; a bill of two or three months charges a monthly amount that                  many times."
+            ),
+            Locale::Es => format!(
+                "Tarifas aprobadas vigentes el {day}, por libro de tarifas. Los importes son                  mensuales salvo los marcados por factura; una factura de dos o tres meses cobra                  un importe mensual esas veces."
+            ),
+        }),
+    ];
+    if books.is_empty() {
+        b.push(Block::Text(tr(
+            locale,
+            "There are no approved rates.",
+            "No hay tarifas aprobadas.",
+        )));
+    }
+    for (book_id, versions) in books {
+        let current = versions.iter().rev().find(|r| r.effective_date <= on);
+        let next = versions.iter().find(|r| r.effective_date > on);
+        let Some(row) = current else {
+            let title = versions
+                .first()
+                .map(|r| r.title.clone())
+                .unwrap_or_default();
+            b.push(Block::Heading(title));
+            if let Some(n) = next {
+                b.push(Block::Text(match locale {
+                    Locale::En => format!(
+                        "No version is in effect on this date; the first takes effect on {}.",
+                        rates::long_date(n.effective_date, locale)
+                    ),
+                    Locale::Es => format!(
+                        "Ninguna versión está vigente en esta fecha; la primera entra en vigor el {}.",
+                        rates::long_date(n.effective_date, locale)
+                    ),
+                }));
+            }
+            continue;
+        };
+        let text = row.schedule()?.describe(locale);
+        b.push(Block::Heading(text.title.clone()));
+        b.push(Block::Field(
+            tr(locale, "Rate book", "Libro de tarifas"),
+            match locale {
+                Locale::En => format!("{book_id}, version {}", row.version),
+                Locale::Es => format!("{book_id}, versión {}", row.version),
+            },
+        ));
+        for note in &text.notes {
+            b.push(Block::Text(note.clone()));
+        }
+        if let Some(n) = next {
+            b.push(Block::Text(match locale {
+                Locale::En => format!(
+                    "A new version takes effect on {}.",
+                    rates::long_date(n.effective_date, locale)
+                ),
+                Locale::Es => format!(
+                    "Una nueva versión entra en vigor el {}.",
+                    rates::long_date(n.effective_date, locale)
+                ),
+            }));
+        }
+        if !text.classes.is_empty() {
+            b.push(Block::Field(
+                tr(locale, "Customer classes", "Clases de cliente"),
+                String::new(),
+            ));
+            for class in &text.classes {
+                b.push(Block::Text(class.clone()));
+            }
+        }
+        for service in &text.services {
+            b.push(Block::Field(service.name.clone(), String::new()));
+            for comp in &service.components {
+                let mut line = format!("{}: {}", comp.label, comp.lines.join(" "));
+                if let Some(who) = &comp.applies_to {
+                    line.push_str(&format!(" ({who}.)"));
+                }
+                b.push(Block::Text(line));
+            }
+        }
+        b.push(Block::Gap);
+    }
+    let footer = match locale {
+        Locale::En => format!("Cistern — rate list, rates in effect on {on}"),
+        Locale::Es => format!("Cistern — lista de tarifas vigentes el {on}"),
+    };
+    Ok(render(&b, &footer))
 }
 
 // ---------------------------------------------------------------- quotes

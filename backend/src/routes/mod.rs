@@ -72,6 +72,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
     cfg.service(imports::conversion_service());
     // Rate schedules: literal paths before the `{id}` ones.
     cfg.service(rates::list_books)
+        .service(rates::rate_list)
         .service(rates::list_versions)
         .service(rates::create)
         .service(rates::import)

@@ -3,19 +3,20 @@
 
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{get, post, put, web, HttpMessage, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
 use cistern_shared::dto::Locale;
 use cistern_shared::rates::RateSchedule;
+use cistern_shared::rates_api::{
+    ApproveRateScheduleRequest, RateBookDto, RateQuoteDto, RateQuoteRequest, RateScheduleDto,
+    RateScheduleSummaryDto, RateValidationDto, RetireRateScheduleRequest,
+};
 use cistern_shared::Problem;
 use cistern_shared::{ErrorCode, Role};
 use serde::Deserialize;
 
 use crate::auth::{Allow, RateApprovers, RateEditors, RateReaders, SignedIn};
 use crate::domain::audit::Actor;
-use crate::domain::rates::{
-    self, ApproveRateScheduleRequest, Origin, QuoteAudience, RateBookDto, RateQuoteDto,
-    RateQuoteRequest, RateScheduleDto, RateScheduleSummaryDto, RateValidationDto,
-    RetireRateScheduleRequest,
-};
+use crate::domain::rates::{self, Origin, QuoteAudience};
 use crate::error::{validate, ApiError, ApiResult};
 use crate::startup::{blocking, AppState, RequestId};
 
@@ -67,6 +68,56 @@ pub async fn list_books(
     })
     .await?;
     Ok(HttpResponse::Ok().json(list))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RateListQuery {
+    /// The date whose rates to list (`YYYY-MM-DD`); default: the business date.
+    pub on: Option<NaiveDate>,
+    /// Language of the list (`en` or `es`); default: your profile's.
+    pub lang: Option<Locale>,
+}
+
+/// The printable rate list for staff: of every rate book, the approved version in effect on
+/// the date, each charge in plain words (prices, blocks, fixed amounts, who pays them), and
+/// the next version to come. Drafts and retired versions are never on it.
+#[utoipa::path(
+    tag = "rates",
+    params(RateListQuery),
+    responses(
+        (status = 200, description = "The rate list as a PDF", content_type = "application/pdf"),
+        (status = 400, description = "Malformed query (e.g. a date that is not YYYY-MM-DD)", body = Problem),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Role not allowed", body = Problem)
+    ),
+    security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor", "integrator"]))
+)]
+#[get("/api/v1/rate-books/rate-list.pdf")]
+pub async fn rate_list(
+    state: web::Data<AppState>,
+    who: Allow<RateReaders>,
+    q: web::Query<RateListQuery>,
+) -> ApiResult<HttpResponse> {
+    let (user_id, q) = (who.user_id.clone(), q.into_inner());
+    let (bytes, on) = blocking(&state, move |s| {
+        let on = q.on.unwrap_or_else(|| s.business_date());
+        s.pool.read(|c| {
+            let locale = match q.lang {
+                Some(l) => l,
+                None => rates::user_locale(c, &user_id)?,
+            };
+            Ok((rates::rate_list_pdf(c, on, locale)?, on))
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Inline,
+            parameters: vec![DispositionParam::Filename(format!("rate-list-{on}.pdf"))],
+        })
+        .body(bytes))
 }
 
 /// Every version of one rate book, newest first.

@@ -741,7 +741,113 @@ async fn the_demo_city_bills_with_keizers_rates(db: Db) {
     assert_eq!(q.body["fields"][0]["field"], "schedule_id");
 }
 
+/// The text of a PDF as the tests can search it: the rate list's ASCII lines are written as
+/// literal strings in uncompressed content streams.
+fn pdf_text(r: &Reply) -> &str {
+    &r.text
+}
+
+async fn the_rate_list_prints_the_rates_in_effect_on_a_date(db: Db) {
+    let app = spawn(db).await;
+    let clerk = app.login("clerk").await;
+    let director = app.login("director").await;
+    let customer = app.login("customer").await;
+
+    // January 2018: Keizer water (2011), the 2016 sewer pass-through and the November 2017
+    // city fees, each charge in plain words.
+    let r = app
+        .get(
+            "/api/v1/rate-books/rate-list.pdf?on=2018-01-15&lang=en",
+            &clerk,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.headers.get("content-type").and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    assert!(
+        r.headers
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("rate-list-2018-01-15.pdf")),
+        "{:?}",
+        r.headers
+    );
+    let text = pdf_text(&r);
+    assert!(text.starts_with("%PDF-"), "not a PDF");
+    for expected in [
+        "(Rate list)",
+        "(Keizer water)",
+        "(Water use: $1.35 per CCF.)",
+        "(Keizer sewer (Salem pass-through))",
+        "(Parks fee: $4.00 a month.)",
+        "(Administrative fee: $5.95 per bill.)",
+        "Applies to bills dated on or after November 1, 2017.",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} is not in the rate list"
+        );
+    }
+    // The 2015 sewer version (with Salem's surcharge) was replaced in 2016: not on the list.
+    assert!(
+        !text.contains("Salem surcharge"),
+        "a replaced version is listed"
+    );
+
+    // In mid-2016 the 2015 city fees were in effect, and the list says what comes next.
+    let r = app
+        .get(
+            "/api/v1/rate-books/rate-list.pdf?on=2016-06-30&lang=en",
+            &director,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let text = pdf_text(&r);
+    assert!(text.contains("(Administrative fee: $5.95 per bill.)"));
+    assert!(!text.contains("Parks fee"), "a later version is listed");
+    assert!(text.contains("A new version takes effect on November 1, 2017."));
+
+    // In Spanish.
+    let r = app
+        .get(
+            "/api/v1/rate-books/rate-list.pdf?on=2018-01-15&lang=es",
+            &clerk,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let text = pdf_text(&r);
+    assert!(text.starts_with("%PDF-"));
+    assert!(text.contains("(Lista de tarifas)"));
+    assert!(text.contains("(Consumo de agua: $1.35 por CCF.)"));
+
+    // Before any rates: each book says when its first version takes effect.
+    let r = app
+        .get("/api/v1/rate-books/rate-list.pdf?on=2010-01-01", &clerk)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(pdf_text(&r).contains("the first takes effect on January 1, 2011."));
+
+    // Customers may quote, not read rate books; a date must be a date.
+    let r = app.get("/api/v1/rate-books/rate-list.pdf", &customer).await;
+    assert_problem(&r, 403, "forbidden");
+    let r = app
+        .get("/api/v1/rate-books/rate-list.pdf", &Auth::None)
+        .await;
+    assert_problem(&r, 401, "unauthenticated");
+    let r = app
+        .get("/api/v1/rate-books/rate-list.pdf?on=15/01/2018", &clerk)
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    // Without a date: the business date (today), and a PDF still.
+    let r = app.get("/api/v1/rate-books/rate-list.pdf", &clerk).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(pdf_text(&r).starts_with("%PDF-"));
+}
+
 crate::on_both_databases!(
     rate_schedules_go_from_draft_to_approved_to_retired,
     the_demo_city_bills_with_keizers_rates,
+    the_rate_list_prints_the_rates_in_effect_on_a_date,
 );

@@ -291,6 +291,64 @@ async fn customers_may_not_search(db: Db) {
     assert!(ids(&r.body).contains(&"acc-00001"));
 }
 
+/// However the page is found (one statement, walks in number order, small batches, each
+/// score sorted on its own), it is the same page, on both databases.
+async fn every_way_of_paging_gives_the_same_page(db: Db) {
+    use cistern_backend::domain::accounts::AccountQuery;
+    use cistern_backend::domain::search::{search_tuned, Tuning, TUNING};
+    use cistern_shared::dto::AccountStatus;
+    let app = spawn(db).await;
+    let pool = app.pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let tunings = [
+            Tuning { broad: 0, ..TUNING },
+            Tuning {
+                broad: 0,
+                walk_batch: 4,
+                ..TUNING
+            },
+            Tuning {
+                broad: 0,
+                walk_budget: 0,
+                ..TUNING
+            },
+            Tuning {
+                broad: 0,
+                walk_budget: 30,
+                walk_batch: 9,
+            },
+        ];
+        let mut c = pool.get().unwrap();
+        for text in [
+            "ne",
+            "keizer or",
+            "mari",
+            "garsia",
+            "chemawa road",
+            "1000",
+            "maria ne",
+        ] {
+            for status in [None, Some(AccountStatus::Active)] {
+                for (page, per_page) in [(1, 10), (2, 25), (5, 3), (1, 200)] {
+                    let q = AccountQuery {
+                        q: Some(text.into()),
+                        status,
+                        page: Some(page),
+                        per_page: Some(per_page),
+                    };
+                    let want = search_tuned(&mut c, &q, TUNING).unwrap();
+                    for t in tunings {
+                        let got = search_tuned(&mut c, &q, t).unwrap();
+                        assert_eq!(got, want, "{text} {status:?} {page}/{per_page} {t:?}");
+                    }
+                }
+            }
+        }
+    })
+    .await
+    .unwrap();
+}
+
 /// Fuzzy, partial and paged searches answer byte for byte the same on both databases.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn both_databases_search_identically() {
@@ -335,4 +393,5 @@ crate::on_both_databases!(
     every_word_must_match_and_exact_ranks_first,
     paging_is_exact_and_status_filters,
     customers_may_not_search,
+    every_way_of_paging_gives_the_same_page,
 );

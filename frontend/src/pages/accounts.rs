@@ -1,4 +1,4 @@
-//! `/staff/accounts` (search and list) and the account detail shared with the portal.
+//! `/staff/accounts` (search and list) and the portal's account detail.
 
 use cistern_shared::dto::{AccountDto, AccountSummaryDto, Page};
 use leptos::ev::SubmitEvent;
@@ -131,13 +131,8 @@ pub fn AccountTable(items: Vec<AccountSummaryDto>, base: &'static str) -> impl I
     }
 }
 
-/// `/staff/accounts/:id`.
-#[component]
-pub fn StaffAccountPage() -> impl IntoView {
-    view! { <AccountDetail back_href="/staff/accounts" back_label=Key::AccountBack /> }
-}
-
-/// One account, loaded by the `:id` route parameter.
+/// One account, loaded by the `:id` route parameter (the customer portal's view; staff see
+/// [`crate::pages::account::StaffAccountPage`]).
 #[component]
 pub fn AccountDetail(back_href: &'static str, back_label: Key) -> impl IntoView {
     let api = use_api();

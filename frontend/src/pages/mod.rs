@@ -1,11 +1,21 @@
 //! One module per screen.
 
+pub mod account;
 pub mod accounts;
 pub mod audit;
+pub mod customers;
 pub mod dashboard;
+pub mod estimator;
 pub mod login;
+pub mod meters;
+pub mod movein;
+pub mod moveout;
+pub mod orders;
 pub mod password;
 pub mod portal;
+pub mod premises;
+pub mod rate_editor;
+pub mod rates;
 pub mod users;
 
 use leptos::prelude::*;

@@ -8,6 +8,10 @@ DROP INDEX search_terms_term;
 ALTER TABLE search_terms DROP COLUMN sound;
 ALTER TABLE search_terms ALTER COLUMN term TYPE TEXT COLLATE "C";
 CREATE INDEX search_terms_term ON search_terms (term, account_id);
+-- An account's words for a word range: reindexing deletes by account, and a search for a
+-- very common word walks accounts in number order and looks up each one's words.
+DROP INDEX search_terms_account;
+CREATE INDEX search_terms_account ON search_terms (account_id, term);
 
 CREATE TABLE search_vocab (
     term TEXT COLLATE "C" PRIMARY KEY NOT NULL,

@@ -304,7 +304,7 @@ fn unit_name(unit: LineUnit, quantity: Decimal, es: bool) -> &'static str {
     }
 }
 
-fn volume_unit(unit: VolumeUnit, es: bool) -> &'static str {
+pub(super) fn volume_unit(unit: VolumeUnit, es: bool) -> &'static str {
     match (unit, es) {
         (VolumeUnit::Ccf, _) => "CCF",
         (VolumeUnit::Gallons, false) => "gallons",
@@ -315,14 +315,14 @@ fn volume_unit(unit: VolumeUnit, es: bool) -> &'static str {
 }
 
 /// A volume or count for reading aloud: at most two decimals, no trailing zeros.
-fn qty(d: Decimal) -> String {
+pub(super) fn qty(d: Decimal) -> String {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
         .normalize()
         .to_string()
 }
 
 /// A unit price: at least two decimals ("$2.58", "$0.0015").
-fn price(d: Decimal) -> String {
+pub(super) fn price(d: Decimal) -> String {
     let n = d.normalize();
     if n.scale() < 2 {
         money_dec(n)
@@ -336,7 +336,7 @@ fn money(m: Money) -> String {
     money_dec(m.as_decimal())
 }
 
-fn money_dec(d: Decimal) -> String {
+pub(super) fn money_dec(d: Decimal) -> String {
     let sign = if d.is_sign_negative() && !d.is_zero() {
         "-"
     } else {
@@ -345,7 +345,7 @@ fn money_dec(d: Decimal) -> String {
     format!("{sign}${:.2}", d.abs())
 }
 
-const MONTHS_EN: [&str; 12] = [
+pub(super) const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -359,7 +359,7 @@ const MONTHS_EN: [&str; 12] = [
     "November",
     "December",
 ];
-const MONTHS_ES: [&str; 12] = [
+pub(super) const MONTHS_ES: [&str; 12] = [
     "enero",
     "febrero",
     "marzo",
@@ -374,7 +374,7 @@ const MONTHS_ES: [&str; 12] = [
     "diciembre",
 ];
 
-fn date(d: NaiveDate, es: bool) -> String {
+pub(super) fn date(d: NaiveDate, es: bool) -> String {
     let i = d.month0() as usize;
     if es {
         format!(

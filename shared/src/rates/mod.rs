@@ -5,9 +5,11 @@
 //! - [`validate`] / [`validate_versions`]: every problem in a document, as field errors for a 422.
 //! - [`quote`]: one bill from the schedule versions and a [`QuoteInput`], as itemised lines.
 //! - [`Quote::explain`]: the bill in plain English or Spanish.
+//! - [`describe`]: a schedule's prices in plain English or Spanish (rate lists, the editor).
 //!
 //! Exact decimal arithmetic throughout (no floats), checked so that no input panics.
 
+mod describe;
 mod engine;
 mod error;
 mod explain;
@@ -19,6 +21,7 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
+pub use describe::{describe, long_date, service_name, ComponentText, ScheduleText, ServiceText};
 pub use engine::{quote, MAX_PERIOD_DAYS};
 pub use error::RateError;
 pub use explain::explain;

@@ -1,0 +1,363 @@
+//! Choosers used inside larger forms: find an account (and through it a customer or a
+//! premise), pick a meter from stock, pick a field user to assign work to.
+//!
+//! None of them renders a `<form>`: they live inside the forms of the wizards, so Enter in
+//! their search box runs the search instead of submitting the surrounding form.
+
+use cistern_shared::cis::MeterDto;
+use cistern_shared::dto::{AccountDto, AccountSummaryDto, Page, UserDto};
+use cistern_shared::Role;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{encode_query_value, query_string, use_api, use_auth, ApiError};
+use crate::components::{FieldMessages, LoadError, Loading, StatusBadge};
+use crate::i18n::{meter_kind_key, use_i18n, Key};
+use crate::tr;
+
+/// Search accounts by name, number or address and choose one; the chosen account (with its
+/// customer and premise ids) is handed to `on_pick`.
+#[component]
+pub fn AccountFinder(
+    /// Prefix for element ids (several finders may share a page).
+    id: &'static str,
+    label: Key,
+    hint: Key,
+    on_pick: Callback<AccountDto>,
+) -> impl IntoView {
+    let api = use_api();
+    let i18n = use_i18n();
+    let text = RwSignal::new(String::new());
+    let results = RwSignal::new(None::<Result<Page<AccountSummaryDto>, ApiError>>);
+    let busy = RwSignal::new(false);
+    let pick_error = RwSignal::new(None::<ApiError>);
+    let input_id = format!("{id}-q");
+    let hint_id = format!("{id}-hint");
+    let table_id = format!("{id}-results");
+    let run = move || {
+        let q = text.get_untracked().trim().to_string();
+        if q.is_empty() || busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let path = format!(
+            "/accounts{}",
+            query_string(&[("q", q), ("per_page", "8".to_string())])
+        );
+        spawn_local(async move {
+            let r = api.get::<Page<AccountSummaryDto>>(&path).await;
+            busy.try_set(false);
+            results.try_set(Some(r));
+        });
+    };
+    let pick = move |account_id: String| {
+        pick_error.set(None);
+        let path = format!("/accounts/{}", encode_query_value(&account_id));
+        spawn_local(async move {
+            match api.get::<AccountDto>(&path).await {
+                Ok(a) => {
+                    results.try_set(None);
+                    on_pick.run(a);
+                }
+                Err(e) => {
+                    pick_error.try_set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <div class="finder" id=id>
+            <label for=input_id.clone()>{move || i18n.t(label)}</label>
+            <div class="search-row">
+                <input
+                    id=input_id.clone()
+                    type="search"
+                    autocomplete="off"
+                    aria-describedby=hint_id.clone()
+                    bind:value=text
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" {
+                            ev.prevent_default();
+                            run();
+                        }
+                    }
+                />
+                <button type="button" class="btn btn-secondary" id=format!("{id}-search") on:click=move |_| run() disabled=busy>
+                    {tr!(AccountsSearch)}
+                </button>
+            </div>
+            <p class="hint" id=hint_id>{move || i18n.t(hint)}</p>
+            {move || pick_error.get().map(|e| view! { <LoadError err=e /> })}
+            <div aria-live="polite">
+                {move || match results.get() {
+                    None => None,
+                    Some(Err(e)) => Some(view! { <LoadError err=e /> }.into_any()),
+                    Some(Ok(p)) if p.items.is_empty() => {
+                        Some(view! { <p class="empty">{tr!(AccountsNone)}</p> }.into_any())
+                    }
+                    Some(Ok(p)) => {
+                        let table_id = table_id.clone();
+                        Some(
+                            view! {
+                                <p class="muted small">
+                                    {move || i18n.tf(Key::FinderFound, &[("n", &p.total.to_string())])}
+                                </p>
+                                <div class="table-wrap">
+                                    <table class="table finder-results" id=table_id>
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{tr!(ColNumber)}</th>
+                                                <th scope="col">{tr!(ColCustomer)}</th>
+                                                <th scope="col">{tr!(ColAddress)}</th>
+                                                <th scope="col">{tr!(ColStatus)}</th>
+                                                <th scope="col">{tr!(ColActions)}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {p
+                                                .items
+                                                .into_iter()
+                                                .map(|a| {
+                                                    let aid = a.id.clone();
+                                                    let label_text = format!("{} — {}", a.customer_name, a.service_address);
+                                                    view! {
+                                                        <tr>
+                                                            <th scope="row">{a.number.clone()}</th>
+                                                            <td>{a.customer_name.clone()}</td>
+                                                            <td>{a.service_address.clone()}</td>
+                                                            <td><StatusBadge status=a.status /></td>
+                                                            <td>
+                                                                <button
+                                                                    type="button"
+                                                                    class="btn btn-small btn-primary finder-choose"
+                                                                    aria-label=move || i18n.tf(Key::FinderChooseNamed, &[("name", &label_text)])
+                                                                    on:click=move |_| pick(aid.clone())
+                                                                >
+                                                                    {tr!(FinderChoose)}
+                                                                </button>
+                                                            </td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }
+                                .into_any(),
+                        )
+                    }
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// One meter in a line: `BM4200000 · 5/8" · Positive displacement · Badger Meter Recordall M25`.
+pub fn meter_line(i18n: crate::i18n::I18n, m: &MeterDto) -> String {
+    let make = [m.manufacturer.clone(), m.model.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut parts = vec![
+        m.serial.clone(),
+        format!("{}\"", m.size),
+        i18n.t(meter_kind_key(m.kind)).to_string(),
+    ];
+    if !make.is_empty() {
+        parts.push(make);
+    }
+    parts.join(" · ")
+}
+
+/// Radio list of the meters in stock (with a serial filter); the chosen one goes to `chosen`.
+#[component]
+pub fn StockMeterPicker(
+    chosen: RwSignal<Option<MeterDto>>,
+    /// API field name whose errors show under the list (`meter_id`, `new_meter_id`).
+    field: &'static str,
+    #[prop(into)] error: Signal<Option<ApiError>>,
+    legend: Key,
+) -> impl IntoView {
+    let api = use_api();
+    let i18n = use_i18n();
+    let filter = RwSignal::new(String::new());
+    let applied = RwSignal::new(String::new());
+    let data = LocalResource::new(move || {
+        let q = applied.get();
+        let path = format!(
+            "/meters{}",
+            query_string(&[("status", "in_stock".to_string()), ("q", q)])
+        );
+        async move { api.get::<Vec<MeterDto>>(&path).await }
+    });
+    let err_id = format!("{field}-error");
+    let err_id2 = err_id.clone();
+    view! {
+        <fieldset class="radios meter-picker" aria-describedby=err_id2>
+            <legend>{move || i18n.t(legend)}</legend>
+            <div class="search-row">
+                <label class="visually-hidden" for="meter-filter">{tr!(MetersFilterSerial)}</label>
+                <input
+                    id="meter-filter"
+                    type="search"
+                    autocomplete="off"
+                    placeholder=move || i18n.t(Key::MetersFilterSerial)
+                    bind:value=filter
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" {
+                            ev.prevent_default();
+                            applied.set(filter.get_untracked().trim().to_string());
+                        }
+                    }
+                />
+                <button
+                    type="button"
+                    class="btn btn-secondary"
+                    on:click=move |_| applied.set(filter.get_untracked().trim().to_string())
+                >
+                    {tr!(MetersFilter)}
+                </button>
+            </div>
+            {move || match data.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => {
+                    view! { <p class="empty">{tr!(MetersNoneInStock)}</p> }.into_any()
+                }
+                Some(Ok(list)) => {
+                    view! {
+                        <ul class="choice-list" id="stock-meters">
+                            {list
+                                .into_iter()
+                                .map(|m| {
+                                    let input_id = format!("meter-{}", m.id);
+                                    let mid = m.id.clone();
+                                    let mid2 = m.id.clone();
+                                    let line = meter_line(i18n, &m);
+                                    view! {
+                                        <li class="radio">
+                                            <input
+                                                type="radio"
+                                                name="stock-meter"
+                                                id=input_id.clone()
+                                                value=m.id.clone()
+                                                prop:checked=move || chosen.with(|c| c.as_ref().map(|c| c.id == mid).unwrap_or(false))
+                                                on:change=move |_| chosen.set(Some(m.clone()))
+                                                data-meter=mid2
+                                            />
+                                            <label for=input_id>{line}</label>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
+            }}
+            <FieldMessages id=err_id error=error names=vec![field] />
+        </fieldset>
+    }
+}
+
+/// What an assignee picker resolved to: a user id, or nobody.
+pub fn assignee_value(choice: &str, other: &str) -> Option<String> {
+    match choice {
+        "" => None,
+        OTHER => crate::format::non_empty(other),
+        id => Some(id.to_string()),
+    }
+}
+
+const OTHER: &str = "__other";
+
+/// Choose who does a job. Admins pick from the active field, lead and admin users; everyone
+/// else (the API lets only admins list users) picks from `known` — people already assigned to
+/// orders on the page, and themselves — or types a user id.
+#[component]
+pub fn AssigneePicker(
+    #[prop(into)] id: String,
+    choice: RwSignal<String>,
+    other: RwSignal<String>,
+    #[prop(into)] known: Signal<Vec<(String, String)>>,
+    #[prop(optional, into)] error: Option<Signal<Option<ApiError>>>,
+) -> impl IntoView {
+    let api = use_api();
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let error = error.unwrap_or_else(|| Signal::derive(|| None));
+    let is_admin = auth.role() == Some(Role::Admin);
+    let me = auth.user();
+    let staff = LocalResource::new(move || async move {
+        if is_admin {
+            api.get::<Page<UserDto>>("/users?per_page=200")
+                .await
+                .map(|p| p.items)
+        } else {
+            Ok(Vec::new())
+        }
+    });
+    let options = Memo::new(move |_| {
+        let mut list: Vec<(String, String)> = Vec::new();
+        if let Some(Ok(users)) = staff.get() {
+            for u in users {
+                if u.active && matches!(u.role, Role::Field | Role::Lead | Role::Admin) {
+                    list.push((u.id, u.display_name));
+                }
+            }
+        }
+        for (kid, name) in known.get() {
+            list.push((kid, name));
+        }
+        if let Some(u) = &me {
+            if matches!(u.role, Role::Field | Role::Lead | Role::Admin) {
+                list.push((u.id.clone(), u.display_name.clone()));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        list.retain(|(i, _)| seen.insert(i.clone()));
+        list.sort_by(|a, b| a.1.cmp(&b.1));
+        list
+    });
+    let err_id = format!("{id}-error");
+    let other_id = format!("{id}-other");
+    let other_id2 = other_id.clone();
+    view! {
+        <div class="field">
+            <label for=id.clone()>{tr!(FieldAssignedTo)}</label>
+            <select
+                id=id.clone()
+                aria-describedby=err_id.clone()
+                on:change=move |ev| choice.set(event_target_value(&ev))
+                prop:value=move || choice.get()
+            >
+                <option value="" selected=move || choice.with(String::is_empty)>{tr!(OrdersUnassigned)}</option>
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(uid, name)| {
+                            let u2 = uid.clone();
+                            view! { <option value=uid selected=move || choice.with(|c| *c == u2)>{name}</option> }
+                        })
+                        .collect_view()
+                }}
+                <option value=OTHER selected=move || choice.with(|c| c == OTHER)>{tr!(AssignOther)}</option>
+            </select>
+            {move || {
+                (choice.get() == OTHER)
+                    .then(|| {
+                        let other_id = other_id.clone();
+                        view! {
+                            <label for=other_id.clone() class="sub-label">{tr!(AssignOtherId)}</label>
+                            <input id=other_id type="text" autocomplete="off" aria-describedby=format!("{}-hint", other_id2) bind:value=other />
+                            <p class="hint" id=format!("{}-hint", other_id2)>{move || i18n.t(Key::AssignOtherHint)}</p>
+                        }
+                    })
+            }}
+            <FieldMessages id=err_id error=error names=vec!["assigned_to"] />
+        </div>
+    }
+}
