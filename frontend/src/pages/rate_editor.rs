@@ -267,31 +267,79 @@ fn Editor(start: Start) -> impl IntoView {
             RateSchedule::from_json(t.trim_start_matches('\u{feff}')).map_err(|e| e.to_string())
         })
     });
-    let problems = Memo::new(move |_| {
+    // The book's approved versions: approval checks the draft against them (one version per
+    // effective date, one way of choosing), and the preview may bill across them.
+    let book_of_doc = Memo::new(move |_| parsed.with(|p| p.as_ref().ok().map(|d| d.id.clone())));
+    let approved = LocalResource::new(move || {
+        let book = book_of_doc.get();
+        async move {
+            let Some(book) = book else {
+                return Vec::new();
+            };
+            let path = format!("/rate-books/{}/versions", encode_query_value(&book));
+            // A new rate book has no versions yet (404): nothing to compare with.
+            let Ok(list) = api.get::<Vec<RateScheduleSummaryDto>>(&path).await else {
+                return Vec::new();
+            };
+            let mut docs = Vec::new();
+            for v in list
+                .into_iter()
+                .filter(|v| v.status == RateStatus::Approved)
+            {
+                let path = format!("/rate-schedules/{}", encode_query_value(&v.id));
+                if let Ok(d) = api.get::<RateScheduleDto>(&path).await {
+                    docs.push((v.version, d.document));
+                }
+            }
+            docs.sort_by_key(|(_, d)| d.effective_date);
+            docs
+        }
+    });
+    let approved_docs = Memo::new(move |_| approved.get().unwrap_or_default());
+    // The document's own problems block the preview; conflicts with the approved versions
+    // only when the preview bills with them too. Both are listed: approval refuses both.
+    let own_problems = Memo::new(move |_| {
         parsed.with(|p| match p {
             Err(message) => vec![FieldError {
                 field: "document".into(),
                 code: "invalid_json".into(),
                 message: message.clone(),
             }],
-            Ok(doc) => {
-                let mut list = rates::validate(doc);
-                if let Some(book) = book_id.as_ref().filter(|b| **b != doc.id) {
+            Ok(doc) => rates::validate(doc),
+        })
+    });
+    let conflict_list = Memo::new(move |_| {
+        let others = approved_docs.get();
+        let own = own_problems.get();
+        parsed.with(|p| match p {
+            Ok(doc) if !others.is_empty() => conflicts(doc, &others, &own),
+            _ => Vec::new(),
+        })
+    });
+    let problems = Memo::new(move |_| {
+        let mut list = own_problems.get();
+        list.extend(conflict_list.get());
+        parsed.with(|p| {
+            if let (Ok(doc), Some(book)) = (p, book_id.as_ref()) {
+                if *book != doc.id {
                     list.push(FieldError {
                         field: "id".into(),
                         code: "other_book".into(),
                         message: i18n.tf(Key::RatesEditorOtherBook, &[("book", book)]),
                     });
                 }
-                list
             }
-        })
+        });
+        list
     });
+    let include_others = RwSignal::new(false);
     let valid_doc = Memo::new(move |_| {
-        if problems.with(Vec::is_empty) {
-            parsed.get().ok()
-        } else {
+        let blocked = !own_problems.with(Vec::is_empty)
+            || (include_others.get() && !conflict_list.with(Vec::is_empty));
+        if blocked {
             None
+        } else {
+            parsed.get().ok()
         }
     });
 
@@ -398,10 +446,18 @@ fn Editor(start: Start) -> impl IntoView {
         };
         match inputs.input() {
             Err(k) => Preview::BadInput(k),
-            Ok(input) => match rates::quote(std::slice::from_ref(&doc), &input) {
-                Ok(q) => Preview::Bill(q),
-                Err(e) => Preview::Refused(e),
-            },
+            Ok(input) => {
+                let mut set: Vec<RateSchedule> = if include_others.get() {
+                    approved_docs.get().into_iter().map(|(_, d)| d).collect()
+                } else {
+                    Vec::new()
+                };
+                set.push(doc);
+                match rates::quote(&set, &input) {
+                    Ok(q) => Preview::Bill(q),
+                    Err(e) => Preview::Refused(e),
+                }
+            }
         }
     });
     let explanation = Signal::derive(move || {
@@ -643,6 +699,8 @@ fn Editor(start: Start) -> impl IntoView {
                 classes=classes
                 meter_sizes=meter_sizes
                 dates_touched=dates_touched
+                include_others=include_others
+                others=Signal::derive(move || approved_docs.with(Vec::len))
             />
         </div>
     }
@@ -657,6 +715,9 @@ fn PreviewPanel(
     classes: Memo<Vec<(String, rates::Text)>>,
     meter_sizes: Memo<Vec<String>>,
     dates_touched: RwSignal<bool>,
+    include_others: RwSignal<bool>,
+    /// How many approved versions the book has.
+    others: Signal<usize>,
 ) -> impl IntoView {
     let touch = move |_| dates_touched.set(true);
     view! {
@@ -751,6 +812,21 @@ fn PreviewPanel(
                     <input id="preview-dwellings" type="text" inputmode="numeric" bind:value=inputs.dwellings />
                 </div>
             </div>
+            {move || {
+                let n = others.get();
+                (n > 0)
+                    .then(|| {
+                        view! {
+                            <div class="field field-check">
+                                <input id="preview-others" type="checkbox" aria-describedby="preview-others-hint" bind:checked=include_others />
+                                <label for="preview-others">{tr!(RatesPreviewOthers)}</label>
+                                <p class="hint" id="preview-others-hint">
+                                    {move || i18n.tf(Key::RatesPreviewOthersHint, &[("count", &n.to_string())])}
+                                </p>
+                            </div>
+                        }
+                    })
+            }}
             <div id="preview-result" aria-live="polite">
                 {move || match preview.get() {
                     Preview::Blocked => view! { <p class="alert alert-info" id="preview-blocked">{tr!(RatesPreviewBlocked)}</p> }.into_any(),
@@ -764,4 +840,41 @@ fn PreviewPanel(
             {move || (!explanation.with(Vec::is_empty)).then(|| view! { <Explanation lines=explanation id="preview-explanation" /> })}
         </section>
     }
+}
+
+/// What approval would add to the document's own problems: conflicts with the book's approved
+/// versions (`validate_versions`), with paths as the server reports them (the draft's own
+/// fields plain, an approved version's under `approved_versions[<version>]`).
+fn conflicts(
+    doc: &RateSchedule,
+    approved: &[(i32, RateSchedule)],
+    own: &[FieldError],
+) -> Vec<FieldError> {
+    let mut all: Vec<RateSchedule> = approved.iter().map(|(_, d)| d.clone()).collect();
+    all.push(doc.clone());
+    let prefix = format!("[{}].", approved.len());
+    let mut out: Vec<FieldError> = Vec::new();
+    for mut p in rates::validate_versions(&all) {
+        if let Some(rest) = p.field.strip_prefix(&prefix) {
+            p.field = rest.to_owned();
+        } else if let Some((index, rest)) =
+            p.field.strip_prefix('[').and_then(|f| f.split_once("]."))
+        {
+            let version = index
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| approved.get(i))
+                .map(|(v, _)| v.to_string())
+                .unwrap_or_else(|| index.to_owned());
+            p.field = format!("approved_versions[{version}].{rest}");
+        }
+        let seen = own
+            .iter()
+            .chain(out.iter())
+            .any(|o| o.field == p.field && o.code == p.code);
+        if !seen {
+            out.push(p);
+        }
+    }
+    out
 }

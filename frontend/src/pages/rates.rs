@@ -1076,3 +1076,124 @@ pub async fn load_document_text(api: Api, id: &str) -> Result<String, ApiError> 
     ))
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::lookup;
+    use cistern_shared::rates::codes;
+
+    fn both_locales(k: Key) {
+        assert!(!lookup(Locale::En, k).is_empty());
+        assert!(!lookup(Locale::Es, k).is_empty());
+        assert_ne!(lookup(Locale::En, k), lookup(Locale::Es, k), "{}", k.name());
+    }
+
+    #[test]
+    fn every_document_problem_is_translated() {
+        for code in [
+            codes::REQUIRED,
+            codes::UNSUPPORTED_VERSION,
+            codes::INVALID_ID,
+            codes::DUPLICATE,
+            codes::UNKNOWN_CLASS,
+            codes::NEGATIVE,
+            codes::NOT_POSITIVE,
+            codes::OUT_OF_RANGE,
+            codes::NOT_APPLICABLE,
+            codes::CONFLICT,
+            codes::TOO_MANY,
+            codes::TIERS_NOT_INCREASING,
+            codes::OPEN_TIER_NOT_LAST,
+            codes::LAST_TIER_BOUNDED,
+            codes::INVALID_MONTH,
+            codes::OVERLAPPING_SEASONS,
+            codes::SEASON_GAP,
+            codes::UNKNOWN_COMPONENT,
+            codes::SELF_REFERENCE,
+            codes::FORWARD_REFERENCE,
+            codes::MINIMUM_ABOVE_MAXIMUM,
+            codes::MIXED_EFFECTIVE_BY,
+            codes::DUPLICATE_VERSION,
+            "invalid_json",
+            "invalid_encoding",
+        ] {
+            let k = problem_key(code).unwrap_or_else(|| panic!("no translation for {code}"));
+            both_locales(k);
+        }
+    }
+
+    #[test]
+    fn every_engine_refusal_is_translated() {
+        let d = chrono::NaiveDate::default();
+        let s = String::new;
+        for e in [
+            RateError::NoSchedules,
+            RateError::InvalidPeriod { start: d, end: d },
+            RateError::PeriodTooLong { days: 800 },
+            RateError::PeriodOutsideCycle,
+            RateError::InvalidInput {
+                field: "consumption",
+                reason: "negative",
+            },
+            RateError::NoRatesInEffect {
+                schedule_id: s(),
+                date: d,
+            },
+            RateError::ConflictingVersions {
+                schedule_id: s(),
+                reason: "",
+            },
+            RateError::UnknownClass {
+                schedule_id: s(),
+                class: s(),
+            },
+            RateError::MeterSizeRequired { component_id: s() },
+            RateError::UnknownMeterSize {
+                component_id: s(),
+                meter_size: s(),
+            },
+            RateError::MissingAccountData {
+                component_id: s(),
+                field: "esus",
+            },
+            RateError::MissingWinterAverage { component_id: s() },
+            RateError::InvalidSchedule {
+                schedule_id: s(),
+                component_id: s(),
+                reason: "",
+            },
+            RateError::UnsupportedFormatVersion {
+                schedule_id: s(),
+                version: 2,
+            },
+            RateError::Overflow,
+        ] {
+            let k = rate_error_key(e.code())
+                .unwrap_or_else(|| panic!("no translation for {}", e.code()));
+            both_locales(k);
+        }
+    }
+
+    #[test]
+    fn quote_quantities_and_prices_read_as_on_a_bill() {
+        let json = serde_json::json!({
+            "service": "sewer", "segment": 0, "component_id": "fee",
+            "label": { "en": "Franchise fee" }, "kind": "percentage",
+            "quantity": "35.9700", "unit": "dollars", "price": "5",
+            "months": 1, "days": 31, "of_days": 31, "amount": "1.80"
+        });
+        let line: QuoteLine = serde_json::from_value(json).expect("a line");
+        assert_eq!(quantity(&line), "$35.97");
+        assert_eq!(unit_price(&line), "5%");
+        let json = serde_json::json!({
+            "service": "water", "segment": 0, "component_id": "use",
+            "label": { "en": "Water use" }, "kind": "volume",
+            "quantity": "5.16129032258", "unit": "ccf", "price": "2.6",
+            "months": 1, "days": 16, "of_days": 31, "amount": "13.42"
+        });
+        let line: QuoteLine = serde_json::from_value(json).expect("a line");
+        assert_eq!(quantity(&line), "5.16");
+        assert_eq!(unit_price(&line), "$2.60");
+    }
+}
