@@ -8,11 +8,12 @@
 //! Wall-clock time per call; median and p95.
 //!
 //! ```sh
-//! CARGO_TARGET_DIR=/work/target-search cargo bench -p cistern-backend --bench search --profile server
+//! cargo bench -p cistern-backend --bench search --profile server
 //! # only one backend, only some query kinds, a smaller city, keeping the SQLite file:
 //! cargo bench -p cistern-backend --bench search --profile server -- sqlite name phone
 //! CISTERN_BENCH_ACCOUNTS=5000 cargo bench -p cistern-backend --bench search -- postgres
 //! CISTERN_BENCH_SQLITE=/tmp/city.db cargo bench -p cistern-backend --bench search -- sqlite none
+//! CISTERN_BENCH_KEEP_PG=1 cargo bench -p cistern-backend --bench search -- postgres none
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a bench: failing loudly is the point
 
@@ -874,7 +875,7 @@ fn like_pattern(q: &str) -> String {
 
 /// The search this replaced (domain::accounts::search before the index), verbatim.
 fn baseline(c: &mut DbConnection, q: &AccountQuery) -> Page<AccountSummaryDto> {
-    let (page, per_page) = (1i64, q.per_page.unwrap_or(50));
+    let (page, per_page) = (q.page.unwrap_or(1), q.per_page.unwrap_or(50));
     let filtered = || {
         let mut s = accounts::table
             .inner_join(customers::table)
@@ -1054,23 +1055,49 @@ fn run(label: &str, c: &mut DbConnection, n: usize, pg: bool, only: &[String]) {
             Some(AccountStatus::Active),
         ),
     ];
-    for (kind, text, status) in queries {
+    // The harder ends: a common word with a status (the count joins accounts), two common
+    // words, and the deepest page a search shows (SEARCH_RESULT_WINDOW) of a common word.
+    let harder: Vec<(&str, String, Option<AccountStatus>, i64)> = vec![
+        (
+            "common word + status filter",
+            "ne".to_owned(),
+            Some(AccountStatus::Active),
+            1,
+        ),
+        ("two common words", "keizer ne".to_owned(), None, 1),
+        (
+            "common word, page 20 (the last shown)",
+            "ne".to_owned(),
+            None,
+            20,
+        ),
+    ];
+    let all = queries
+        .into_iter()
+        .map(|(k, t, s)| (k, t, s, 1))
+        .chain(harder);
+    for (kind, text, status, page) in all {
         if !only.is_empty() && !only.iter().any(|o| kind.contains(o.as_str())) {
             continue;
         }
         let q = AccountQuery {
             q: Some(text.clone()),
             status,
-            page: Some(1),
+            page: Some(page),
             per_page: Some(50),
         };
         let new = time(31, || search(c, &q).unwrap().total);
         let old = time(11, || baseline(c, &q).total);
         println!(
-            "| `{text}`{} | {kind} | {} | {} | {} | {} | {} | {} |",
+            "| `{text}`{}{} | {kind} | {} | {} | {} | {} | {} | {} |",
             status
                 .map(|s| format!(" status={}", s.as_str()))
                 .unwrap_or_default(),
+            if page > 1 {
+                format!(" page={page}")
+            } else {
+                String::new()
+            },
             ms(new.median),
             ms(new.p95),
             new.total,
@@ -1151,9 +1178,13 @@ fn main() {
                     run_migrations(&mut c).unwrap();
                     run("PostgreSQL", &mut c, n, true, &only);
                 }
-                admin
-                    .batch_execute(&format!("DROP DATABASE {name}"))
-                    .unwrap();
+                if std::env::var("CISTERN_BENCH_KEEP_PG").is_ok() {
+                    eprintln!("(kept the PostgreSQL database {name})");
+                } else {
+                    admin
+                        .batch_execute(&format!("DROP DATABASE {name}"))
+                        .unwrap();
+                }
             }
             Err(_) => eprintln!("(CISTERN_TEST_PG_URL is not set: PostgreSQL skipped)"),
         }

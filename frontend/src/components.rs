@@ -138,9 +138,15 @@ pub fn Pager(
     per_page: i64,
     #[prop(into)] total: Signal<i64>,
     on_page: Callback<i64>,
+    /// At most this many rows can be paged to (a search's window); `total` stays exact.
+    #[prop(optional, into)]
+    window: MaybeProp<i64>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let pages = move || ((total.get() + per_page - 1) / per_page.max(1)).max(1);
+    let pages = move || {
+        let reachable = window.get().map_or(total.get(), |w| total.get().min(w));
+        ((reachable + per_page - 1) / per_page.max(1)).max(1)
+    };
     view! {
         <nav class="pager" aria-label=move || i18n.t(Key::PagerLabel)>
             <button

@@ -187,6 +187,12 @@ pub struct Page<T> {
     pub per_page: i64,
 }
 
+/// A text search shows its best this-many matches (its `total` stays exact), as search
+/// engines do: nobody reads past them, and ranking every match of a word as common as a
+/// street direction, page after page, is what would make searching slow for everyone.
+/// A page beyond them answers 422 `validation_failed` on `page`.
+pub const SEARCH_RESULT_WINDOW: i64 = 1_000;
+
 // ---------------------------------------------------------------- audit
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

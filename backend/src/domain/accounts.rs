@@ -18,7 +18,9 @@ use crate::error::{ApiError, ApiResult};
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AccountQuery {
-    /// Text to find in the account number, customer name or service address.
+    /// Text to find: account number, customer name, service or mailing address, meter
+    /// serial, phone or parcel; partial and misspelled words are found. Only the best
+    /// 1,000 matches are shown (a page beyond them is refused); `total` counts them all.
     pub q: Option<String>,
     pub status: Option<AccountStatus>,
     /// 1-based page number.

@@ -26,8 +26,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use cistern_shared::dto::{AccountStatus, AccountSummaryDto, Page};
+use cistern_shared::dto::{AccountStatus, AccountSummaryDto, Page, SEARCH_RESULT_WINDOW};
 use diesel::backend::Backend as DieselBackend;
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::serialize::ToSql;
@@ -491,8 +492,7 @@ impl WordMatch {
         self
     }
 
-    /// How `term` matches this word; the SQL `CASE` built by [`SqlText::word_quality`] says
-    /// the same.
+    /// How `term` matches this word; the statements built by `Matching` say the same.
     pub fn quality(&self, term: &str) -> Option<Quality> {
         if self.exact.iter().any(|e| e == term) {
             Some(Quality::Exact)
@@ -819,92 +819,92 @@ impl SqlText {
         let ps: Vec<String> = values.iter().map(|v| self.text_param(v)).collect();
         ps.join(", ")
     }
-
-    /// `(exact, prefix, fuzzy)` conditions on `term` for one word (absent ones are `None`),
-    /// and the condition that finds its rows: the prefix range, plus the exact terms outside
-    /// it (a word is inside its own range: scanning it twice would cost twice), plus fuzzy.
-    fn word_conditions(&mut self, w: &WordMatch) -> ([Option<String>; 3], String) {
-        let exact = Some(format!("term IN ({})", self.list(&w.exact)));
-        let outside: Vec<String> = w
-            .exact
-            .iter()
-            .filter(|e| !w.in_prefix(e))
-            .cloned()
-            .collect();
-        let prefix = w.prefix.as_ref().map(|(lo, hi)| {
-            let lo = self.text_param(lo);
-            match hi {
-                Some(hi) => format!("(term >= {lo} AND term < {})", self.text_param(hi)),
-                None => format!("term >= {lo}"),
-            }
-        });
-        let fuzzy = (!w.fuzzy.is_empty()).then(|| format!("term IN ({})", self.list(&w.fuzzy)));
-        let mut find: Vec<String> = prefix.iter().cloned().collect();
-        if !outside.is_empty() {
-            find.push(format!("term IN ({})", self.list(&outside)));
-        }
-        find.extend(fuzzy.iter().cloned());
-        ([exact, prefix, fuzzy], find.join(" OR "))
-    }
-
-    /// `CASE` giving a term's [`Quality`] for a word (9: no match), as [`WordMatch::quality`].
-    fn word_quality(conds: &[Option<String>; 3]) -> String {
-        let mut s = String::from("CASE");
-        for (q, c) in conds.iter().enumerate() {
-            if let Some(c) = c {
-                s.push_str(&format!(" WHEN {c} THEN {q}"));
-            }
-        }
-        s.push_str(" ELSE 9 END");
-        s
-    }
 }
 
-/// The statements' common parts for a query: each word's best quality per account
-/// (`q0`, `q1`, ...), the condition finding the rows of any word, and the score.
+/// The statements' common parts for a query. Each word's rows come from index ranges, one
+/// `UNION ALL` arm each (an `OR` of ranges makes PostgreSQL read the table instead of the
+/// index): its prefix range (quality 0 for the exact word, else 1), its exact terms outside
+/// that range (0) and its misspellings (2). Grouped by account, `q0`, `q1`, ... are each
+/// word's best quality, NULL when the word matched nothing.
 struct Matching {
-    /// `MIN(CASE ...) AS q0, ...`
-    columns: String,
-    /// Rows of any word.
-    any: String,
+    /// `(condition on term, quality expression, word)`
+    arms: Vec<(String, String, usize)>,
+    words: usize,
     /// `m.q0 + m.q1 + ...`
     score: String,
-    /// `m.q0 < 9 AND ...`: every word matched (none needed for one word).
+    /// Every word matched (nothing to say for one word).
     all: Vec<String>,
 }
 
 impl Matching {
     fn new(sql: &mut SqlText, words: &[WordMatch]) -> Matching {
-        let mut columns = Vec::new();
-        let mut any = Vec::new();
+        let mut arms = Vec::new();
         for (i, w) in words.iter().enumerate() {
-            let (conds, find) = sql.word_conditions(w);
-            columns.push(format!("MIN({}) AS q{i}", SqlText::word_quality(&conds)));
-            any.push(format!("({find})"));
+            let exact = sql.list(&w.exact);
+            match &w.prefix {
+                Some((lo, hi)) => {
+                    let lo = sql.text_param(lo);
+                    let range = match hi {
+                        Some(hi) => format!("term >= {lo} AND term < {}", sql.text_param(hi)),
+                        None => format!("term >= {lo}"),
+                    };
+                    arms.push((
+                        range,
+                        format!("CASE WHEN term IN ({exact}) THEN 0 ELSE 1 END"),
+                        i,
+                    ));
+                    // (A word lies in its own range: only its abbreviation may not.)
+                    let outside: Vec<String> = w
+                        .exact
+                        .iter()
+                        .filter(|e| !w.in_prefix(e))
+                        .cloned()
+                        .collect();
+                    if !outside.is_empty() {
+                        arms.push((format!("term IN ({})", sql.list(&outside)), "0".into(), i));
+                    }
+                }
+                None => arms.push((format!("term IN ({exact})"), "0".into(), i)),
+            }
+            if !w.fuzzy.is_empty() {
+                arms.push((format!("term IN ({})", sql.list(&w.fuzzy)), "2".into(), i));
+            }
         }
         let n = words.len();
         Matching {
-            columns: columns.join(", "),
-            any: any.join(" OR "),
+            arms,
+            words: n,
             score: (0..n)
                 .map(|i| format!("m.q{i}"))
                 .collect::<Vec<_>>()
                 .join(" + "),
             all: if n > 1 {
-                (0..n).map(|i| format!("m.q{i} < 9")).collect()
+                (0..n).map(|i| format!("m.q{i} IS NOT NULL")).collect()
             } else {
                 Vec::new()
             },
         }
     }
 
-    /// `(SELECT account_id, q0.. FROM search_terms WHERE ... GROUP BY account_id) m`,
-    /// optionally for some accounts only.
+    /// `(SELECT account_id, q0, ... GROUP BY account_id) m`, optionally for some accounts.
     fn grouped(&self, only: Option<&str>) -> String {
         let only = only.map(|o| format!(" AND {o}")).unwrap_or_default();
+        let arms: Vec<String> = self
+            .arms
+            .iter()
+            .map(|(cond, q, i)| {
+                format!(
+                    "SELECT account_id, {i} AS w, {q} AS q FROM search_terms WHERE {cond}{only}"
+                )
+            })
+            .collect();
+        let columns: Vec<String> = (0..self.words)
+            .map(|i| format!("MIN(CASE WHEN w = {i} THEN q END) AS q{i}"))
+            .collect();
         format!(
-            "(SELECT account_id, {} FROM search_terms WHERE ({}){only} GROUP BY account_id) m",
-            self.columns, self.any
+            "(SELECT account_id, {} FROM ({}) r GROUP BY account_id) m",
+            columns.join(", "),
+            arms.join(" UNION ALL ")
         )
     }
 }
@@ -1029,6 +1029,14 @@ pub const TUNING: Tuning = Tuning {
 /// Accounts matching every word of `q.q`, best first, then by account number; paged, with
 /// the exact total. A query without words (only punctuation) finds nothing.
 pub fn search(conn: &mut DbConnection, q: &AccountQuery) -> ApiResult<Page<AccountSummaryDto>> {
+    if matches!(conn, DbConnection::Postgres(_)) {
+        // Parallel workers cost more to start than they save on these index-range
+        // statements on a small server (two common words: 70 ms with them, 40 without).
+        return conn.transaction(|c| {
+            c.batch_execute("SET LOCAL max_parallel_workers_per_gather = 0")?;
+            search_tuned(c, q, TUNING)
+        });
+    }
     search_tuned(conn, q, TUNING)
 }
 
@@ -1048,6 +1056,18 @@ pub fn search_tuned(
     tuning: Tuning,
 ) -> ApiResult<Page<AccountSummaryDto>> {
     let (page, per_page) = paging(q.page, q.per_page);
+    let skip = (page - 1) * per_page;
+    if skip >= SEARCH_RESULT_WINDOW {
+        return Err(ApiError::field(
+            "page",
+            "beyond_search_window",
+            format!(
+                "a search shows its best {SEARCH_RESULT_WINDOW} matches: add a word to narrow it"
+            ),
+        ));
+    }
+    // The last page of the window may be short.
+    let take = per_page.min(SEARCH_RESULT_WINDOW - skip);
     let words = resolve_words(conn, q.q.as_deref().unwrap_or(""))?;
     let empty = |total| Page {
         items: Vec::new(),
@@ -1081,14 +1101,13 @@ pub fn search_tuned(
     );
     let levels: Vec<LevelRow> = load_sql(conn, &sql)?;
     let total: i64 = levels.iter().map(|l| l.n).sum();
-    let skip = (page - 1) * per_page;
     if skip >= total {
         return Ok(empty(total));
     }
 
     // 2. The page's accounts, in order.
     let ids: Vec<String> = if total <= tuning.broad {
-        ranked(conn, &words, status, None, per_page, skip)?
+        ranked(conn, &words, status, None, take, skip)?
     } else {
         let mut ids = Vec::new();
         let mut before = 0i64;
@@ -1100,11 +1119,11 @@ pub fn search_tuned(
             if hi <= skip {
                 continue;
             }
-            if lo >= skip + per_page {
+            if lo >= skip + take {
                 break;
             }
             let level_skip = skip.saturating_sub(lo);
-            let level_take = (hi.min(skip + per_page)) - lo.max(skip);
+            let level_take = (hi.min(skip + take)) - lo.max(skip);
             // Accounts a walk would look at: the wanted ones over this score's share.
             let n = match accounts_n {
                 Some(n) => n,

@@ -257,10 +257,32 @@ async fn paging_is_exact_and_status_filters(db: Db) {
     assert_eq!(seen, ids(&all)[..28]);
     // Past the end: no rows, the same total.
     let past = app
-        .get("/api/v1/accounts?q=ne&per_page=50&page=99", &clerk)
+        .get("/api/v1/accounts?q=ne&per_page=50&page=20", &clerk)
         .await;
     assert_eq!(past.body["total"], total);
     assert!(items(&past.body).is_empty());
+    // Past the best 1,000 matches a search shows: refused, saying so (a list without `q` pages on).
+    for path in [
+        "/api/v1/accounts?q=ne&per_page=50&page=21",
+        "/api/v1/accounts?q=ne&per_page=1&page=1001",
+    ] {
+        let beyond = app.get(path, &clerk).await;
+        assert_problem(&beyond, 422, "validation_failed");
+        assert_eq!(beyond.body["fields"][0]["field"], "page", "{}", beyond.text);
+        assert_eq!(
+            beyond.body["fields"][0]["code"], "beyond_search_window",
+            "{}",
+            beyond.text
+        );
+    }
+    let last = app
+        .get("/api/v1/accounts?q=ne&per_page=1&page=1000", &clerk)
+        .await;
+    assert_eq!(last.status, 200, "{}", last.text);
+    let listed = app
+        .get("/api/v1/accounts?per_page=1&page=1001", &clerk)
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
     let active = app
         .get("/api/v1/accounts?q=ne&status=active&per_page=200", &clerk)
         .await;

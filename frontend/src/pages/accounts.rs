@@ -1,6 +1,6 @@
 //! `/staff/accounts` (search and list) and the portal's account detail.
 
-use cistern_shared::dto::{AccountDto, AccountSummaryDto, Page};
+use cistern_shared::dto::{AccountDto, AccountSummaryDto, Page, SEARCH_RESULT_WINDOW};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -60,6 +60,8 @@ pub fn AccountsPage() -> impl IntoView {
             Default::default(),
         );
     });
+    // A text search pages only through its best matches; the plain list through all.
+    let window = Signal::derive(move || (!q.get().is_empty()).then_some(SEARCH_RESULT_WINDOW));
     let total = Signal::derive(move || {
         data.get()
             .and_then(|r| r.ok())
@@ -91,7 +93,26 @@ pub fn AccountsPage() -> impl IntoView {
             Some(Ok(p)) if p.items.is_empty() => view! { <p class="empty">{move || i18n.t(Key::AccountsNone)}</p> }.into_any(),
             Some(Ok(p)) => view! { <AccountTable items=p.items base="/staff/accounts" /> }.into_any(),
         }}
-        <Pager page=page per_page=PER_PAGE total=total on_page=on_page />
+        {move || {
+            let shown = SEARCH_RESULT_WINDOW;
+            (!q.get().is_empty() && total.get() > shown)
+                .then(|| {
+                    view! {
+                        <p class="hint" id="account-search-window">
+                            {move || {
+                                i18n.tf(
+                                    Key::AccountsSearchWindow,
+                                    &[
+                                        ("shown", &format::count(shown)),
+                                        ("total", &format::count(total.get())),
+                                    ],
+                                )
+                            }}
+                        </p>
+                    }
+                })
+        }}
+        <Pager page=page per_page=PER_PAGE total=total on_page=on_page window=window />
     }
 }
 
