@@ -64,6 +64,7 @@ use crate::routes::{accounts, admin, auth, cis, imports, ops, orders, rates};
         cis::create_vendor,
         cis::update_vendor,
         orders::list,
+        orders::assignees,
         orders::sheet,
         orders::get,
         orders::create,

@@ -4,8 +4,8 @@
 //! None of them renders a `<form>`: they live inside the forms of the wizards, so Enter in
 //! their search box runs the search instead of submitting the surrounding form.
 
-use cistern_shared::cis::MeterDto;
-use cistern_shared::dto::{AccountDto, AccountSummaryDto, Page, UserDto};
+use cistern_shared::cis::{AssigneeDto, MeterDto};
+use cistern_shared::dto::{AccountDto, AccountSummaryDto, Page};
 use cistern_shared::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -273,9 +273,10 @@ pub fn assignee_value(choice: &str, other: &str) -> Option<String> {
 
 const OTHER: &str = "__other";
 
-/// Choose who does a job. Admins pick from the active field, lead and admin users; everyone
-/// else (the API lets only admins list users) picks from `known` — people already assigned to
-/// orders on the page, and themselves — or types a user id.
+/// Choose who does a job: those who create orders pick from the active field users, leads and
+/// administrators, each shown with the open and overdue orders they carry; anyone can also
+/// pick from `known` (people already assigned to orders on the page, and themselves) or type
+/// a user id.
 #[component]
 pub fn AssigneePicker(
     #[prop(into)] id: String,
@@ -288,37 +289,44 @@ pub fn AssigneePicker(
     let auth = use_auth();
     let i18n = use_i18n();
     let error = error.unwrap_or_else(|| Signal::derive(|| None));
-    let is_admin = auth.role() == Some(Role::Admin);
+    let picks = matches!(auth.role(), Some(Role::Admin | Role::Lead | Role::Clerk));
     let me = auth.user();
     let staff = LocalResource::new(move || async move {
-        if is_admin {
-            api.get::<Page<UserDto>>("/users?per_page=200")
-                .await
-                .map(|p| p.items)
+        if picks {
+            api.get::<Vec<AssigneeDto>>("/assignees").await
         } else {
             Ok(Vec::new())
         }
     });
     let options = Memo::new(move |_| {
         let mut list: Vec<(String, String)> = Vec::new();
-        if let Some(Ok(users)) = staff.get() {
-            for u in users {
-                if u.active && matches!(u.role, Role::Field | Role::Lead | Role::Admin) {
-                    list.push((u.id, u.display_name));
-                }
+        if let Some(Ok(people)) = staff.get() {
+            for p in people {
+                let (open, overdue) = (p.open_orders.to_string(), p.overdue_orders.to_string());
+                let args = [
+                    ("name", p.display_name.as_str()),
+                    ("open", open.as_str()),
+                    ("overdue", overdue.as_str()),
+                ];
+                let label = if p.overdue_orders > 0 {
+                    i18n.tf(Key::AssignWorkloadOverdue, &args)
+                } else {
+                    i18n.tf(Key::AssignWorkload, &args)
+                };
+                list.push((p.id, label.to_string()));
             }
         }
-        for (kid, name) in known.get() {
-            list.push((kid, name));
-        }
+        // The server's order (field users first), then anyone else known here, by name.
+        let mut extra: Vec<(String, String)> = known.get();
         if let Some(u) = &me {
             if matches!(u.role, Role::Field | Role::Lead | Role::Admin) {
-                list.push((u.id.clone(), u.display_name.clone()));
+                extra.push((u.id.clone(), u.display_name.clone()));
             }
         }
+        extra.sort_by(|a, b| a.1.cmp(&b.1));
+        list.extend(extra);
         let mut seen = std::collections::HashSet::new();
         list.retain(|(i, _)| seen.insert(i.clone()));
-        list.sort_by(|a, b| a.1.cmp(&b.1));
         list
     });
     let err_id = format!("{id}-error");

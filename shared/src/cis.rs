@@ -401,6 +401,20 @@ pub struct PremiseDetailDto {
 
 // ---------------------------------------------------------------- service orders
 
+/// Someone service orders can be assigned to (an active field user, lead or administrator),
+/// with the open work they already carry, so the lead can spread it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct AssigneeDto {
+    pub id: String,
+    pub display_name: String,
+    pub role: crate::Role,
+    /// Open orders assigned to them.
+    pub open_orders: i64,
+    /// Of those, the ones due before the business date.
+    pub overdue_orders: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema))]
 pub struct ServiceOrderDto {

@@ -1,7 +1,8 @@
 //! The new-service wizard end to end, in headless Chromium against the real server:
 //! a clerk starts service for a new customer at a premise created in the wizard, with a meter
-//! from stock; a lead assigns the meter-set order (over the API); the field user completes it
-//! on "My orders" at phone width; the clerk sees the account active.
+//! from stock; a lead assigns the meter-set order on the board, choosing the field user by
+//! workload; the field user completes it on "My orders" at phone width; the clerk sees the
+//! account active.
 //!
 //! Needs `frontend/dist` (run `scripts/build-client.sh`) and `/usr/bin/chromium` +
 //! `/usr/bin/chromedriver`. Fails, never skips, when either is missing.
@@ -12,8 +13,8 @@ use cistern_e2e::{
     dist_dir, ensure, exists, screenshot, wait_for, wait_path, wait_text, wait_text_contains,
     wait_text_eq, Chromedriver, Result,
 };
-use cistern_shared::cis::{AssignServiceOrder, ServiceOrderDto};
-use common::{api_login, api_post, sign_in, start_server};
+use cistern_shared::cis::{AssigneeDto, ServiceOrderDto};
+use common::{api_get, api_login, sign_in, start_server};
 use fantoccini::{Client, Locator};
 
 /// Clicks the element matching `css` once it exists.
@@ -200,7 +201,7 @@ async fn new_service(c: &Client, base: &str) -> Result<()> {
     click(c, "#movein-orders .sheet-button").await?;
     check_sheet_tab(c).await?;
 
-    // The lead assigns the order to the field user (over the API).
+    // The order the wizard created, as the lead sees it.
     let lead = api_login(base, "lead").await?;
     let field = api_login(base, "field").await?;
     let orders: Vec<ServiceOrderDto> = reqwest::Client::new()
@@ -226,17 +227,51 @@ async fn new_service(c: &Client, base: &str) -> Result<()> {
         ),
     )
     .await?;
-    let assigned: ServiceOrderDto = api_post(
-        base,
-        &lead.access_token,
-        &format!("/api/v1/service-orders/{}/assign", order.id),
-        &AssignServiceOrder {
-            assigned_to: Some(field.user.id.clone()),
-            due_on: None,
-            priority: None,
-        },
+    // The lead assigns it on the board, picking the field user by the work they carry.
+    let people: Vec<AssigneeDto> = api_get(base, "lead", "/api/v1/assignees").await?;
+    let frankie = people
+        .iter()
+        .find(|p| p.id == field.user.id)
+        .ok_or("the field user is not among the assignees")?;
+    let label = if frankie.overdue_orders > 0 {
+        format!(
+            "Frankie Field ({} open, {} overdue)",
+            frankie.open_orders, frankie.overdue_orders
+        )
+    } else {
+        format!("Frankie Field ({} open)", frankie.open_orders)
+    };
+    click(c, "#sign-out").await?;
+    wait_path(c, "/login").await?;
+    sign_in(c, "lead", "lead-demo-pass").await?;
+    click(c, "#staff-nav a[href='/staff/orders']").await?;
+    wait_path(c, "/staff/orders").await?;
+    let row = format!("tr[data-order='{}']", order.id);
+    click(
+        c,
+        &format!("{row} button[aria-label='Assign {order_number}']"),
     )
     .await?;
+    let option = format!("#assign-to option[value='{}']", field.user.id);
+    wait_text_eq(c, &option, &label).await?;
+    click(c, &option).await?;
+    screenshot(c, "ns-04-assign").await?;
+    click(c, "#assign-submit").await?;
+    wait_for(
+        c,
+        &format!("section[data-assignee='{}'] {row}", field.user.id),
+    )
+    .await?;
+    let assigned: Vec<ServiceOrderDto> = api_get(
+        base,
+        "lead",
+        "/api/v1/service-orders?status=open&order_type=meter_set",
+    )
+    .await?;
+    let assigned = assigned
+        .into_iter()
+        .find(|o| o.id == order.id)
+        .ok_or("the order left the open list")?;
     ensure(
         c,
         assigned.assigned_name.as_deref() == Some("Frankie Field"),

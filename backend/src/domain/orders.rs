@@ -1,6 +1,8 @@
 //! Service orders and the workflows built on them: move-in, move-out, transfer of service,
 //! meter change-out, and the consumption that reads imply.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use cistern_shared::cis::*;
 use cistern_shared::dto::AccountStatus;
@@ -205,6 +207,57 @@ pub fn get(c: &mut DbConnection, who: Option<&Principal>, id: &str) -> ApiResult
     .into_iter()
     .find(|o| o.id == id)
     .ok_or_else(ApiError::not_found)
+}
+
+/// Who can take service orders, field users first, with their open and overdue orders
+/// (one query for all of them, not one per person).
+pub fn assignees(c: &mut DbConnection, today: NaiveDate) -> ApiResult<Vec<AssigneeDto>> {
+    let roles = [Role::Field, Role::Lead, Role::Admin].map(|r| r.as_str());
+    let people: Vec<(String, String, String)> = users::table
+        .filter(users::active.eq(true))
+        .filter(users::role.eq_any(roles))
+        .select((users::id, users::display_name, users::role))
+        .load(c)?;
+    // Open orders are a day's or a week's work: tallied here from one query.
+    let open_rows: Vec<(Option<String>, NaiveDate)> = service_orders::table
+        .filter(service_orders::status.eq(OrderStatus::Open.as_str()))
+        .filter(service_orders::assigned_to.is_not_null())
+        .select((service_orders::assigned_to, service_orders::due_on))
+        .load(c)?;
+    let mut open: HashMap<String, i64> = HashMap::new();
+    let mut overdue: HashMap<String, i64> = HashMap::new();
+    for (who, due) in open_rows {
+        let Some(who) = who else { continue };
+        if due < today {
+            *overdue.entry(who.clone()).or_default() += 1;
+        }
+        *open.entry(who).or_default() += 1;
+    }
+    let mut list: Vec<AssigneeDto> = people
+        .into_iter()
+        .filter_map(|(id, display_name, role)| {
+            Some(AssigneeDto {
+                open_orders: open.get(&id).copied().unwrap_or(0),
+                overdue_orders: overdue.get(&id).copied().unwrap_or(0),
+                role: Role::parse(&role)?,
+                id,
+                display_name,
+            })
+        })
+        .collect();
+    let rank = |r: Role| match r {
+        Role::Field => 0,
+        Role::Lead => 1,
+        _ => 2,
+    };
+    list.sort_by(|a, b| {
+        (rank(a.role), a.display_name.to_lowercase(), &a.id).cmp(&(
+            rank(b.role),
+            b.display_name.to_lowercase(),
+            &b.id,
+        ))
+    });
+    Ok(list)
 }
 
 fn check_assignee(c: &mut DbConnection, id: &str) -> ApiResult<()> {

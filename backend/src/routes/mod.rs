@@ -59,6 +59,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(cis::create_vendor)
         .service(cis::update_vendor)
         .service(orders::list)
+        .service(orders::assignees)
         .service(orders::sheet)
         .service(orders::get)
         .service(orders::create)

@@ -40,6 +40,22 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(list))
 }
 
+/// Who service orders can be assigned to (active field users, leads and administrators),
+/// field users first, each with their open and overdue orders: the assignee picker of those
+/// who create and assign orders.
+#[utoipa::path(tag = "service_orders",
+    responses((status = 200, body = Vec<AssigneeDto>), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = ["admin", "lead", "clerk"])))]
+#[get("/api/v1/assignees")]
+pub async fn assignees(state: web::Data<AppState>, _who: Allow<Clerks>) -> ApiResult<HttpResponse> {
+    let people = blocking(&state, move |s| {
+        let today = s.business_date();
+        s.pool.read(|c| orders::assignees(c, today))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(people))
+}
+
 /// One service order (field users: only their own).
 #[utoipa::path(tag = "service_orders", params(("id" = String, Path, description = "Service order id")),
     responses((status = 200, body = ServiceOrderDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),

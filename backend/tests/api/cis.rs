@@ -507,6 +507,67 @@ async fn service_orders_warn_of_duplicates_and_field_users_see_their_own(db: Db)
     assert_eq!(cancelled.body["status"], "cancelled");
 }
 
+/// The assignee picker: who can take orders, field users first, with their workload.
+async fn the_lead_sees_who_can_take_orders_and_their_workload(db: Db) {
+    let app = spawn(db).await;
+    let clerk = app.login("clerk").await;
+    let lead = app.login("lead").await;
+    let people = |v: &Value| -> Vec<(String, String, i64, i64)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["display_name"].as_str().unwrap().to_owned(),
+                    p["role"].as_str().unwrap().to_owned(),
+                    p["open_orders"].as_i64().unwrap(),
+                    p["overdue_orders"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let before = app.get("/api/v1/assignees", &lead).await;
+    assert_eq!(before.status, 200, "{}", before.text);
+    let before = people(&before.body);
+    let roles: Vec<&str> = before.iter().map(|p| p.1.as_str()).collect();
+    assert_eq!(roles.first(), Some(&"field"), "{before:?}");
+    assert!(
+        roles.contains(&"lead") && roles.contains(&"admin"),
+        "{roles:?}"
+    );
+    assert!(
+        !roles
+            .iter()
+            .any(|r| ["clerk", "auditor", "customer", "finance_director"].contains(r)),
+        "{roles:?}"
+    );
+    let frankie = |list: &[(String, String, i64, i64)]| {
+        list.iter()
+            .find(|p| p.0 == "Frankie Field")
+            .map(|p| (p.2, p.3))
+            .unwrap()
+    };
+    let (open0, overdue0) = frankie(&before);
+    for (premise, due) in [("prm-00011", "2020-01-02"), ("prm-00012", "2099-06-30")] {
+        let r = app
+            .post(
+                "/api/v1/service-orders",
+                &clerk,
+                json!({"order_type": "locate", "premise_id": premise, "due_on": due, "assigned_to": "usr-00005"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+    let after = people(&app.get("/api/v1/assignees", &lead).await.body);
+    assert_eq!(frankie(&after), (open0 + 2, overdue0 + 1));
+    // Clerks create orders for the field too; field users and auditors do not pick.
+    assert_eq!(app.get("/api/v1/assignees", &clerk).await.status, 200);
+    for who in ["field", "auditor", "customer"] {
+        let auth = app.login(who).await;
+        assert_problem(&app.get("/api/v1/assignees", &auth).await, 403, "forbidden");
+    }
+}
+
 async fn notes_contacts_complaints_vendors_and_sdcs(db: Db) {
     let app = spawn(db).await;
     let clerk = app.login("clerk").await;
@@ -614,6 +675,7 @@ crate::on_both_databases!(
     meter_change_out_bills_consumption_once,
     seasonal_turn_off_keeps_the_account_open,
     service_orders_warn_of_duplicates_and_field_users_see_their_own,
+    the_lead_sees_who_can_take_orders_and_their_workload,
     notes_contacts_complaints_vendors_and_sdcs,
     customers_cannot_reach_staff_records,
 );
