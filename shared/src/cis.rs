@@ -572,6 +572,9 @@ pub struct TransferRequest {
     pub move_out_on: NaiveDate,
     pub move_in_on: NaiveDate,
     pub occupant: Occupant,
+    /// The meter from stock to set at the new premise, when it has none installed.
+    #[serde(default)]
+    pub meter_id: Option<String>,
     pub assigned_to: Option<String>,
 }
 

@@ -1074,7 +1074,7 @@ pub fn transfer(
             owner_copy_customer_id: None,
             paperless,
             autopay,
-            meter_id: None,
+            meter_id: input.meter_id.clone(),
             assigned_to: input.assigned_to.clone(),
         },
     )

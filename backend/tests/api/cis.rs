@@ -300,6 +300,36 @@ async fn transfer_moves_the_customer_in_one_step(db: Db) {
         .await;
     assert_problem(&bad, 409, "premise_occupied");
     assert_eq!(count(&app, "service_orders").await, before);
+    // To a new premise without a meter: one from stock is required, and then set there.
+    let empty = new_premise(&app, &clerk, "77 Transfer Ct NE").await;
+    let body = json!({"to_premise_id": empty, "move_out_on": "2026-12-10", "move_in_on": "2026-12-12", "occupant": "tenant"});
+    let no_meter = app
+        .post("/api/v1/accounts/acc-00006/transfer", &clerk, body.clone())
+        .await;
+    assert_problem(&no_meter, 422, "validation_failed");
+    assert_eq!(
+        no_meter.body["fields"][0]["field"], "meter_id",
+        "{}",
+        no_meter.text
+    );
+    assert_eq!(count(&app, "service_orders").await, before);
+    let lead = app.login("lead").await;
+    let meter = new_meter(&app, &lead, "TR-500001").await;
+    let mut with_meter = body.clone();
+    with_meter["meter_id"] = json!(meter);
+    let moved = app
+        .post("/api/v1/accounts/acc-00006/transfer", &clerk, with_meter)
+        .await;
+    assert_eq!(moved.status, 201, "{}", moved.text);
+    let orders = moved.body["new_account"]["service_orders"]
+        .as_array()
+        .unwrap();
+    let set = orders
+        .iter()
+        .find(|o| o["order_type"] == "meter_set")
+        .unwrap_or_else(|| panic!("no meter set order: {orders:?}"));
+    assert_eq!(set["new_meter_serial"], "TR-500001", "{set}");
+    assert_eq!(moved.body["final_read_order"]["account_id"], "acc-00006");
 }
 
 async fn meter_change_out_bills_consumption_once(db: Db) {

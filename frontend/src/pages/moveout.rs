@@ -4,7 +4,8 @@
 //! review → the final-read order here and the new account there).
 
 use cistern_shared::cis::{
-    MoveOutRequest, Occupant, PremiseDetailDto, ServiceOrderDto, TransferRequest, TransferResult,
+    MeterDto, MoveOutRequest, Occupant, PremiseDetailDto, ServiceOrderDto, TransferRequest,
+    TransferResult,
 };
 use cistern_shared::dto::AccountDto;
 use leptos::ev::SubmitEvent;
@@ -22,7 +23,7 @@ use crate::components::{
 use crate::format;
 use crate::i18n::{occupant_key, order_type_key, use_i18n, Key};
 use crate::pages::account::sheet_label;
-use crate::pickers::AccountFinder;
+use crate::pickers::{AccountFinder, StockMeterPicker};
 use crate::tr;
 
 fn account_id() -> Memo<String> {
@@ -327,6 +328,7 @@ fn TransferForm(a: AccountDto) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let result = RwSignal::new(None::<TransferResult>);
+    let meter = RwSignal::new(None::<MeterDto>);
     let account_id = a.id.clone();
     let here = a.premise.id.clone();
     let pick = move |acct: AccountDto| {
@@ -338,6 +340,7 @@ fn TransferForm(a: AccountDto) -> impl IntoView {
             {
                 Ok(p) => {
                     premise.try_set(Some(p));
+                    meter.try_set(None);
                     error.try_set(None);
                     focus_id("transfer-premise");
                 }
@@ -353,6 +356,9 @@ fn TransferForm(a: AccountDto) -> impl IntoView {
             return;
         }
         let to = premise.with_untracked(|p| p.as_ref().map(|p| p.id.clone()));
+        let needs_meter =
+            premise.with_untracked(|p| p.as_ref().is_some_and(|p| p.meters.is_empty()));
+        let meter_id = meter.with_untracked(|m| m.as_ref().map(|m| m.id.clone()));
         let o = format::parse_date(&out_on.get_untracked());
         let i = format::parse_date(&in_on.get_untracked());
         let mut bad = Vec::new();
@@ -361,6 +367,9 @@ fn TransferForm(a: AccountDto) -> impl IntoView {
         }
         if to.as_deref() == Some(here.as_str()) {
             bad.push(("to_premise_id", "one_of"));
+        }
+        if needs_meter && meter_id.is_none() {
+            bad.push(("meter_id", "required"));
         }
         if o.is_none() {
             bad.push(("move_out_on", "date"));
@@ -383,6 +392,7 @@ fn TransferForm(a: AccountDto) -> impl IntoView {
             move_out_on: o,
             move_in_on: i,
             occupant: Occupant::parse(&occupant.get_untracked()).unwrap_or(Occupant::Owner),
+            meter_id: if needs_meter { meter_id } else { None },
             assigned_to: None,
         };
         busy.set(true);
@@ -425,8 +435,11 @@ fn TransferForm(a: AccountDto) -> impl IntoView {
                                     <div class="chosen" id="transfer-premise" tabindex="-1">
                                         <p class="chosen-label">{tr!(TransferTo)}</p>
                                         <p><strong>{p.service_address.clone()}</strong></p>
-                                        {no_meter.then(|| view! { <p class="notice notice-warn">{tr!(TransferNoMeter)}</p> })}
                                     </div>
+                                    {no_meter.then(|| view! {
+                                        <p class="notice" id="transfer-no-meter">{tr!(TransferNoMeter)}</p>
+                                        <StockMeterPicker chosen=meter field="meter_id" error=err legend=Key::MoveinChooseMeter />
+                                    })}
                                 }
                             })
                     }}
