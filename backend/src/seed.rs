@@ -216,6 +216,7 @@ pub fn seed_demo(pool: &DbPool, hasher: &PasswordPolicy) -> ApiResult<DemoSummar
         load_meters_and_services(c)?;
         load_users(c, &hashed)?;
         load_rates(c)?;
+        load_field_and_office_work(c, chrono::Utc::now().date_naive())?;
         audit::record(
             c,
             &Actor::system("seed-demo"),
@@ -665,5 +666,161 @@ fn load_meters_and_services(c: &mut DbConnection) -> ApiResult<()> {
             .values(chunk)
             .execute(c))?;
     }
+    Ok(())
+}
+
+/// A week's field and office work, so the order board, a field user's "My orders" and the
+/// account pages have something to show: open orders (one overdue, one unassigned), notes,
+/// a contact log and a complaint in progress. Made through the domain functions, so they are
+/// numbered and audited as real ones are. Due dates are relative to `today`.
+fn load_field_and_office_work(c: &mut DbConnection, today: NaiveDate) -> ApiResult<()> {
+    use cistern_shared::cis::{
+        ComplaintCategory, ComplaintInput, ComplaintStatus, ComplaintUpdate, ContactChannel,
+        ContactDirection, ContactInput, CreateServiceOrder, NoteInput, OrderType, Priority,
+    };
+
+    use crate::db::schema::users;
+    use crate::domain::{cis, orders};
+
+    let actor = Actor::system("seed-demo");
+    let user = |c: &mut DbConnection, name: &str| -> ApiResult<String> {
+        Ok(users::table
+            .filter(users::username.eq(name))
+            .select(users::id)
+            .first(c)?)
+    };
+    let field = user(c, "field")?;
+    let lead = user(c, "lead")?;
+    let clerk = user(c, "clerk")?;
+    // The active account at a premise, and its customer.
+    let at = |c: &mut DbConnection, premise: &str| -> ApiResult<(String, String)> {
+        Ok(accounts::table
+            .filter(accounts::premise_id.eq(premise))
+            .filter(accounts::status.eq("active"))
+            .select((accounts::id, accounts::customer_id))
+            .first(c)?)
+    };
+    let day = |d: i64| today + Duration::days(d);
+    // (type, premise number, assignee, due in days from today, priority, instructions)
+    type Work<'a> = (OrderType, usize, Option<&'a str>, i64, Priority, &'a str);
+    let work: [Work<'_>; 6] = [
+        (
+            OrderType::Reread,
+            31,
+            Some(&field),
+            -2,
+            Priority::High,
+            "Read looks high: 48 CCF against 9 last month. Check the register and look for a leak.",
+        ),
+        (
+            OrderType::LeakCheck,
+            32,
+            Some(&field),
+            0,
+            Priority::Normal,
+            "Customer hears water running at the meter box.",
+        ),
+        (
+            OrderType::Reread,
+            33,
+            Some(&field),
+            1,
+            Priority::Normal,
+            "Dial obscured by dirt on the last read.",
+        ),
+        (
+            OrderType::Locate,
+            34,
+            Some(&field),
+            3,
+            Priority::Low,
+            "Utility locate ticket for a fence; mark the service line.",
+        ),
+        (
+            OrderType::LeakCheck,
+            35,
+            None,
+            2,
+            Priority::Urgent,
+            "Water bubbling up in the parking strip by the meter.",
+        ),
+        (
+            OrderType::Reread,
+            36,
+            Some(&lead),
+            4,
+            Priority::Normal,
+            "Verify the read before the cycle is billed.",
+        ),
+    ];
+    for (order_type, n, who, due, priority, instructions) in work {
+        let premise = id("prm", n);
+        let (account, _) = at(c, &premise)?;
+        orders::create(
+            c,
+            &actor,
+            &CreateServiceOrder {
+                order_type,
+                premise_id: premise,
+                account_id: Some(account),
+                meter_id: None,
+                new_meter_id: None,
+                assigned_to: who.map(str::to_owned),
+                due_on: day(due),
+                priority,
+                instructions: Some(instructions.to_owned()),
+                allow_duplicate: false,
+            },
+        )?;
+    }
+    // The high-bill account: a note, the calls about it, and a complaint being worked.
+    let (account, customer) = at(c, &id("prm", 31))?;
+    cis::add_note(
+        c,
+        &actor,
+        &account,
+        &NoteInput {
+            body: "High-bill dispute: reread ordered; hold collection until it is back.".into(),
+            pinned: true,
+        },
+    )?;
+    for (channel, direction, subject, body) in [
+        (ContactChannel::Phone, ContactDirection::Inbound, "Questioned the November bill", "Usage 48 CCF vs 9 usual. No new appliances, no irrigation. Explained reread and leak check."),
+        (ContactChannel::Phone, ContactDirection::Outbound, "Left a message about the reread", "Reread scheduled; will call back with the result."),
+    ] {
+        cis::add_contact(
+            c,
+            &actor,
+            &customer,
+            &ContactInput {
+                account_id: Some(account.clone()),
+                channel,
+                direction,
+                subject: subject.into(),
+                body: Some(body.into()),
+            },
+        )?;
+    }
+    let complaint = cis::open_complaint(
+        c,
+        &actor,
+        &ComplaintInput {
+            customer_id: customer,
+            account_id: Some(account),
+            category: ComplaintCategory::HighBill,
+            description: "Customer disputes a bill five times their usual use.".into(),
+            owner_id: Some(clerk),
+        },
+    )?;
+    cis::update_complaint(
+        c,
+        &actor,
+        &complaint.id,
+        &ComplaintUpdate {
+            status: Some(ComplaintStatus::InProgress),
+            owner_id: None,
+            resolution: None,
+        },
+    )?;
     Ok(())
 }

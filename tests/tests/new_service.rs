@@ -332,7 +332,27 @@ async fn new_service(c: &Client, base: &str) -> Result<()> {
         &format!("{order_number} was completed."),
     )
     .await?;
-    wait_text_eq(c, "#my-orders-empty", "You have no open orders.").await?;
+    // The completed order leaves the list; the rest of the week's work (the demo's) stays.
+    let deadline = std::time::Instant::now() + cistern_e2e::WAIT;
+    while exists(c, &card).await? && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    ensure(
+        c,
+        !exists(c, &card).await?,
+        &format!("{order_number} is still on My orders"),
+    )
+    .await?;
+    let left = wait_text(c, "#my-order-list", "the remaining orders", |t| {
+        t.contains("SO-")
+    })
+    .await?;
+    ensure(
+        c,
+        !left.contains(&order_number),
+        &format!("{order_number} is still listed"),
+    )
+    .await?;
     c.set_window_size(1280, 900).await?;
 
     // The clerk sees the account active, with the meter and the honest billing state.

@@ -473,7 +473,10 @@ async fn service_orders_warn_of_duplicates_and_field_users_see_their_own(db: Db)
     // The field user sees the first (theirs) but not the unassigned second.
     let field = app.login("field").await;
     let mine = app
-        .get("/api/v1/service-orders?status=open", &field)
+        .get(
+            "/api/v1/service-orders?status=open&order_type=leak_check&premise_id=prm-00010",
+            &field,
+        )
         .await
         .body;
     let numbers: Vec<_> = mine
@@ -507,7 +510,7 @@ async fn service_orders_warn_of_duplicates_and_field_users_see_their_own(db: Db)
     // The lead's board shows both; a clerk may not assign.
     let board = app
         .get(
-            "/api/v1/service-orders?status=open&order_type=leak_check",
+            "/api/v1/service-orders?status=open&order_type=leak_check&premise_id=prm-00010",
             &lead,
         )
         .await
@@ -578,6 +581,8 @@ async fn the_lead_sees_who_can_take_orders_and_their_workload(db: Db) {
             .unwrap()
     };
     let (open0, overdue0) = frankie(&before);
+    // The demo city gives the field user a week's work, one order of it overdue.
+    assert_eq!((open0, overdue0), (4, 1), "{before:?}");
     for (premise, due) in [("prm-00011", "2020-01-02"), ("prm-00012", "2099-06-30")] {
         let r = app
             .post(
