@@ -45,6 +45,7 @@ use crate::routes::{accounts, admin, auth, cis, imports, ops, orders, rates};
         cis::create_customer,
         cis::update_customer,
         cis::add_contact,
+        cis::list_premises,
         cis::get_premise,
         cis::create_premise,
         cis::update_premise,

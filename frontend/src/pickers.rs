@@ -4,7 +4,7 @@
 //! None of them renders a `<form>`: they live inside the forms of the wizards, so Enter in
 //! their search box runs the search instead of submitting the surrounding form.
 
-use cistern_shared::cis::{AssigneeDto, MeterDto};
+use cistern_shared::cis::{AssigneeDto, MeterDto, PremiseSummaryDto};
 use cistern_shared::dto::{AccountDto, AccountSummaryDto, Page};
 use cistern_shared::Role;
 use leptos::prelude::*;
@@ -132,6 +132,153 @@ pub fn AccountFinder(
                                                                     class="btn btn-small btn-primary finder-choose"
                                                                     aria-label=move || i18n.tf(Key::FinderChooseNamed, &[("name", &label_text)])
                                                                     on:click=move |_| pick(aid.clone())
+                                                                >
+                                                                    {tr!(FinderChoose)}
+                                                                </button>
+                                                            </td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }
+                                .into_any(),
+                        )
+                    }
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// Search premises by service address or parcel (vacant ones first choice for new service)
+/// and choose one; its id is handed to `on_pick`. Finds premises no account has used yet,
+/// which the account search cannot.
+#[component]
+pub fn PremiseFinder(
+    /// Prefix for element ids.
+    id: &'static str,
+    label: Key,
+    hint: Key,
+    on_pick: Callback<String>,
+) -> impl IntoView {
+    let api = use_api();
+    let i18n = use_i18n();
+    let text = RwSignal::new(String::new());
+    let vacant_only = RwSignal::new(true);
+    let results = RwSignal::new(None::<Result<Page<PremiseSummaryDto>, ApiError>>);
+    let busy = RwSignal::new(false);
+    let input_id = format!("{id}-q");
+    let hint_id = format!("{id}-hint");
+    let vacant_id = format!("{id}-vacant");
+    let table_id = format!("{id}-results");
+    let run = move || {
+        let q = text.get_untracked().trim().to_string();
+        if q.is_empty() || busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let mut params = vec![("q", q), ("per_page", "8".to_string())];
+        if vacant_only.get_untracked() {
+            params.push(("vacant", "true".to_string()));
+        }
+        let path = format!("/premises{}", query_string(&params));
+        spawn_local(async move {
+            let r = api.get::<Page<PremiseSummaryDto>>(&path).await;
+            busy.try_set(false);
+            results.try_set(Some(r));
+        });
+    };
+    view! {
+        <div class="finder" id=id>
+            <label for=input_id.clone()>{move || i18n.t(label)}</label>
+            <div class="search-row">
+                <input
+                    id=input_id.clone()
+                    type="search"
+                    autocomplete="off"
+                    aria-describedby=hint_id.clone()
+                    bind:value=text
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" {
+                            ev.prevent_default();
+                            run();
+                        }
+                    }
+                />
+                <button type="button" class="btn btn-secondary" id=format!("{id}-search") on:click=move |_| run() disabled=busy>
+                    {tr!(AccountsSearch)}
+                </button>
+            </div>
+            <p class="hint" id=hint_id>{move || i18n.t(hint)}</p>
+            <div class="check">
+                <input
+                    type="checkbox"
+                    id=vacant_id.clone()
+                    prop:checked=move || vacant_only.get()
+                    on:change=move |ev| {
+                        vacant_only.set(event_target_checked(&ev));
+                        run();
+                    }
+                />
+                <label for=vacant_id>{tr!(PremiseFinderVacantOnly)}</label>
+            </div>
+            <div aria-live="polite">
+                {move || match results.get() {
+                    None => None,
+                    Some(Err(e)) => Some(view! { <LoadError err=e /> }.into_any()),
+                    Some(Ok(p)) if p.items.is_empty() => {
+                        Some(view! { <p class="empty">{tr!(PremiseFinderNone)}</p> }.into_any())
+                    }
+                    Some(Ok(p)) => {
+                        let table_id = table_id.clone();
+                        Some(
+                            view! {
+                                <p class="muted small">
+                                    {move || i18n.tf(Key::FinderFound, &[("n", &p.total.to_string())])}
+                                </p>
+                                <div class="table-wrap">
+                                    <table class="table finder-results" id=table_id>
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{tr!(ColAddress)}</th>
+                                                <th scope="col">{tr!(FieldParcel)}</th>
+                                                <th scope="col">{tr!(ColCycle)}</th>
+                                                <th scope="col">{tr!(PremiseFinderServed)}</th>
+                                                <th scope="col">{tr!(ColActions)}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {p
+                                                .items
+                                                .into_iter()
+                                                .map(|pr| {
+                                                    let pid = pr.id.clone();
+                                                    let address = pr.service_address.clone();
+                                                    let served = match &pr.current_account_number {
+                                                        Some(n) => i18n.tf(Key::PremiseFinderOccupied, &[("number", n)]).to_string(),
+                                                        None => i18n.t(Key::PremiseFinderVacant).to_string(),
+                                                    };
+                                                    let meters = i18n
+                                                        .tf(Key::PremiseFinderMeters, &[("n", &pr.meters_installed.to_string())])
+                                                        .to_string();
+                                                    view! {
+                                                        <tr data-premise=pr.id.clone()>
+                                                            <th scope="row">{pr.service_address.clone()}</th>
+                                                            <td>{pr.parcel.clone().unwrap_or_default()}</td>
+                                                            <td>{pr.cycle_code.clone()}</td>
+                                                            <td>{served}<span class="muted small block">{meters}</span></td>
+                                                            <td>
+                                                                <button
+                                                                    type="button"
+                                                                    class="btn btn-small btn-primary finder-choose"
+                                                                    aria-label=move || i18n.tf(Key::FinderChooseNamed, &[("name", &address)])
+                                                                    on:click=move |_| {
+                                                                        results.set(None);
+                                                                        on_pick.run(pid.clone());
+                                                                    }
                                                                 >
                                                                     {tr!(FinderChoose)}
                                                                 </button>

@@ -401,6 +401,21 @@ pub struct PremiseDetailDto {
 
 // ---------------------------------------------------------------- service orders
 
+/// A premise in a list: where it is, and whether it is served now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct PremiseSummaryDto {
+    pub id: String,
+    pub service_address: String,
+    pub parcel: Option<String>,
+    pub inside_city: bool,
+    pub cycle_code: String,
+    /// Meters installed there now.
+    pub meters_installed: i64,
+    /// The account open there now (pending, active or suspended); `None`: vacant.
+    pub current_account_number: Option<String>,
+}
+
 /// Someone service orders can be assigned to (an active field user, lead or administrator),
 /// with the open work they already carry, so the lead can spread it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

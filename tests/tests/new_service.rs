@@ -13,7 +13,8 @@ use cistern_e2e::{
     dist_dir, ensure, exists, screenshot, wait_for, wait_path, wait_text, wait_text_contains,
     wait_text_eq, Chromedriver, Result,
 };
-use cistern_shared::cis::{AssigneeDto, ServiceOrderDto};
+use cistern_shared::cis::{AssigneeDto, PremiseSummaryDto, ServiceOrderDto};
+use cistern_shared::dto::Page;
 use common::{api_get, api_login, sign_in, start_server};
 use fantoccini::{Client, Locator};
 
@@ -120,6 +121,23 @@ async fn new_service(c: &Client, base: &str) -> Result<()> {
         &format!("after Next the focus is on {f:?}, not the step heading"),
     )
     .await?;
+    // The premise finder finds vacant premises by address (no account there to search by).
+    let vacant: Page<PremiseSummaryDto> =
+        api_get(base, "clerk", "/api/v1/premises?vacant=true&per_page=1").await?;
+    let free = vacant
+        .items
+        .first()
+        .ok_or("the demo city has no vacant premise")?;
+    fill(c, "#premise-finder-q", &free.service_address.to_lowercase()).await?;
+    click(c, "#premise-finder-search").await?;
+    let row = format!("#premise-finder-results tr[data-premise='{}']", free.id);
+    wait_text_contains(c, &row, &free.service_address).await?;
+    wait_text_contains(c, &row, "Vacant").await?;
+    screenshot(c, "ns-02-premise-finder").await?;
+    fill(c, "#premise-finder-q", "1450 heron").await?;
+    click(c, "#premise-finder-search").await?;
+    wait_text_eq(c, "#premise-finder .empty", "No premise matches.").await?;
+    // Not there yet: the clerk adds it.
     click(c, "#premise-mode-new").await?;
     fill(c, "#prem-address", "1450 Heron Way NE").await?;
     wait_for(c, "#prem-cycle option").await?;
@@ -152,7 +170,7 @@ async fn new_service(c: &Client, base: &str) -> Result<()> {
     )
     .await?;
     first.click().await?;
-    screenshot(c, "ns-02-meter").await?;
+    screenshot(c, "ns-03-meter").await?;
     click(c, "#wizard-next").await?;
 
     // Step 5: review, then start service.
@@ -196,7 +214,7 @@ async fn new_service(c: &Client, base: &str) -> Result<()> {
         &format!("the account link is {account_href:?}"),
     )
     .await?;
-    screenshot(c, "ns-03-result").await?;
+    screenshot(c, "ns-04-result").await?;
     // The sheet opens in a new tab, fetched with the bearer token.
     click(c, "#movein-orders .sheet-button").await?;
     check_sheet_tab(c).await?;

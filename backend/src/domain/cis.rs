@@ -381,6 +381,120 @@ pub fn update_premise(
     get_premise(c, id)
 }
 
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PremiseQuery {
+    /// Words of the service address or parcel, each found anywhere in it (at most 100
+    /// characters). Premises have no account until one opens there, so the account search
+    /// cannot find a new one.
+    pub q: Option<String>,
+    /// `true`: only premises with no open account (where service can start).
+    pub vacant: Option<bool>,
+    /// 1-based page number.
+    pub page: Option<i64>,
+    /// Rows per page (1 to 200, default 50).
+    pub per_page: Option<i64>,
+}
+
+/// Statuses of an account that holds its premise.
+const HOLDING: [&str; 3] = ["pending", "active", "suspended"];
+
+/// Premises by service address, optionally only vacant ones or those matching every word of
+/// `q`; paged, with the installed meters and the open account of each (two queries for the
+/// page, not two per premise).
+pub fn list_premises(
+    c: &mut DbConnection,
+    q: &PremiseQuery,
+) -> ApiResult<cistern_shared::dto::Page<PremiseSummaryDto>> {
+    let (page, per_page) = crate::domain::paging(q.page, q.per_page);
+    let words: Vec<String> =
+        q.q.as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(|w| {
+                let w = w.to_lowercase();
+                // LIKE's own wildcards in the input are literal text here.
+                let escaped = w
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                format!("%{escaped}%")
+            })
+            .collect();
+    let filtered = || {
+        let mut s = premises::table.inner_join(cycles::table).into_boxed();
+        for w in &words {
+            s = s.filter(
+                lower(premises::service_address)
+                    .like(w.clone())
+                    .escape('\\')
+                    .or(lower(premises::parcel.assume_not_null())
+                        .like(w.clone())
+                        .escape('\\')
+                        .and(premises::parcel.is_not_null())),
+            );
+        }
+        if q.vacant == Some(true) {
+            s = s.filter(diesel::dsl::not(diesel::dsl::exists(
+                accounts::table
+                    .filter(accounts::premise_id.eq(premises::id))
+                    .filter(accounts::status.eq_any(HOLDING)),
+            )));
+        }
+        s
+    };
+    let total: i64 = filtered().count().get_result(c)?;
+    let rows: Vec<(String, String, Option<String>, bool, String)> = filtered()
+        .select((
+            premises::id,
+            premises::service_address,
+            premises::parcel,
+            premises::inside_city,
+            cycles::code,
+        ))
+        .order((premises::service_address.asc(), premises::id.asc()))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .load(c)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let installed: Vec<String> = meters::table
+        .filter(meters::premise_id.eq_any(&ids))
+        .filter(meters::status.eq(MeterStatus::Installed.as_str()))
+        .select(meters::premise_id.assume_not_null())
+        .load(c)?;
+    let holding: Vec<(String, String)> = accounts::table
+        .filter(accounts::premise_id.eq_any(&ids))
+        .filter(accounts::status.eq_any(HOLDING))
+        .select((accounts::premise_id, accounts::number))
+        .load(c)?;
+    let items = rows
+        .into_iter()
+        .map(|(id, service_address, parcel, inside_city, cycle_code)| {
+            let meters_installed = installed.iter().filter(|p| **p == id).count();
+            PremiseSummaryDto {
+                meters_installed: i64::try_from(meters_installed).unwrap_or(i64::MAX),
+                current_account_number: holding
+                    .iter()
+                    .find(|(p, _)| *p == id)
+                    .map(|(_, n)| n.clone()),
+                id,
+                service_address,
+                parcel,
+                inside_city,
+                cycle_code,
+            }
+        })
+        .collect();
+    Ok(cistern_shared::dto::Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
 pub fn get_premise(c: &mut DbConnection, id: &str) -> ApiResult<PremiseDetailDto> {
     let p = premise_row(c, id)?;
     let meter_ids: Vec<String> = meters::table

@@ -98,6 +98,29 @@ pub async fn add_contact(
     Ok(HttpResponse::Created().json(list))
 }
 
+/// Premises by service address or parcel (every word must appear), optionally only vacant
+/// ones: the picker for starting or transferring service at a premise no account has used.
+#[utoipa::path(tag = "premises", params(cis::PremiseQuery),
+    responses((status = 200, body = cistern_shared::dto::Page<PremiseSummaryDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor", "integrator"])))]
+#[get("/api/v1/premises")]
+pub async fn list_premises(
+    state: web::Data<AppState>,
+    _who: Allow<AccountReaders>,
+    q: web::Query<cis::PremiseQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    if q.q.as_ref().is_some_and(|t| t.chars().count() > 100) {
+        return Err(ApiError::field(
+            "q",
+            "length",
+            "must be at most 100 characters",
+        ));
+    }
+    let page = blocking(&state, move |s| s.pool.read(|c| cis::list_premises(c, &q))).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
 /// One premise: meters, services, every account ever there, SDCs and open orders.
 #[utoipa::path(tag = "premises", params(("id" = String, Path, description = "Premise id")),
     responses((status = 200, body = PremiseDetailDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),

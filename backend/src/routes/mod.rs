@@ -40,6 +40,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(cis::create_customer)
         .service(cis::update_customer)
         .service(cis::add_contact)
+        .service(cis::list_premises)
         .service(cis::get_premise)
         .service(cis::create_premise)
         .service(cis::update_premise)

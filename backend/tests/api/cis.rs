@@ -603,6 +603,79 @@ async fn the_lead_sees_who_can_take_orders_and_their_workload(db: Db) {
     }
 }
 
+/// The premise picker: by address words or parcel, vacant ones only on request.
+async fn premises_are_found_by_address_or_parcel(db: Db) {
+    let app = spawn(db).await;
+    let clerk = app.login("clerk").await;
+    let new = new_premise(&app, &clerk, "77 Transfer Ct NE").await;
+    let find = |q: &str| format!("/api/v1/premises?{q}");
+    let r = app.get(&find("q=transfer%20CT"), &clerk).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["total"], 1, "{}", r.text);
+    let p = &r.body["items"][0];
+    assert_eq!(p["id"], new.as_str());
+    assert_eq!(p["service_address"], "77 Transfer Ct NE");
+    assert_eq!(p["meters_installed"], 0);
+    assert_eq!(p["current_account_number"], Value::Null);
+    // By parcel, in any case; LIKE's wildcards are plain text.
+    let by_parcel = app.get(&find("q=073w12ab099"), &clerk).await;
+    assert!(by_parcel.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["id"] == new.as_str()));
+    assert_eq!(
+        app.get(&find("q=transfer%25"), &clerk).await.body["total"],
+        0
+    );
+    assert_eq!(app.get(&find("q=tr_nsfer"), &clerk).await.body["total"], 0);
+    // An occupied premise: listed with its account and meter, but not as vacant.
+    let home = app.get("/api/v1/premises/prm-00001", &clerk).await.body;
+    let address = home["service_address"].as_str().unwrap().to_owned();
+    let q = address.replace(' ', "%20");
+    let all = app.get(&find(&format!("q={q}")), &clerk).await.body;
+    let it = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "prm-00001")
+        .unwrap_or_else(|| panic!("{address}: {all}"))
+        .clone();
+    assert_eq!(it["meters_installed"], 1, "{it}");
+    let acc = app.get("/api/v1/accounts/acc-00001", &clerk).await.body;
+    assert_eq!(it["current_account_number"], acc["number"], "{it}");
+    let vacant = app
+        .get(&find(&format!("q={q}&vacant=true")), &clerk)
+        .await
+        .body;
+    assert!(!vacant["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["id"] == "prm-00001"));
+    // Every vacant premise really is: paging through all of them agrees with their pages.
+    let all_vacant = app
+        .get(&find("vacant=true&per_page=200"), &clerk)
+        .await
+        .body;
+    let n = all_vacant["total"].as_i64().unwrap();
+    assert!(n >= 1, "{all_vacant}");
+    assert!(all_vacant["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["current_account_number"].is_null()));
+    let everyone = app.get(&find("per_page=1"), &clerk).await.body;
+    assert!(everyone["total"].as_i64().unwrap() > n);
+    // Refusals.
+    let long = app
+        .get(&find(&format!("q={}", "a".repeat(101))), &clerk)
+        .await;
+    assert_problem(&long, 422, "validation_failed");
+    let customer = app.login("customer").await;
+    assert_problem(&app.get(&find("q=ne"), &customer).await, 403, "forbidden");
+}
+
 async fn notes_contacts_complaints_vendors_and_sdcs(db: Db) {
     let app = spawn(db).await;
     let clerk = app.login("clerk").await;
@@ -711,6 +784,7 @@ crate::on_both_databases!(
     seasonal_turn_off_keeps_the_account_open,
     service_orders_warn_of_duplicates_and_field_users_see_their_own,
     the_lead_sees_who_can_take_orders_and_their_workload,
+    premises_are_found_by_address_or_parcel,
     notes_contacts_complaints_vendors_and_sdcs,
     customers_cannot_reach_staff_records,
 );

@@ -27,7 +27,7 @@ use crate::components::{
 use crate::format;
 use crate::i18n::{locale_key, occupant_key, order_type_key, use_i18n, I18n, Key};
 use crate::pages::account::sheet_label;
-use crate::pickers::{meter_line, AccountFinder, StockMeterPicker};
+use crate::pickers::{meter_line, AccountFinder, PremiseFinder, StockMeterPicker};
 use crate::tr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -689,11 +689,11 @@ fn PremiseStep(w: Wizard) -> impl IntoView {
                     }
                 }
             >
-                <AccountFinder
+                <PremiseFinder
                     id="premise-finder"
                     label=Key::MoveinFindPremise
                     hint=Key::MoveinFindPremiseHint
-                    on_pick=Callback::new(move |a: AccountDto| load(a.premise.id))
+                    on_pick=Callback::new(load)
                 />
                 <div class="field">
                     <label for="premise-id">{tr!(MoveinPremiseId)}</label>

@@ -23,7 +23,7 @@ use crate::components::{
 use crate::format;
 use crate::i18n::{occupant_key, order_type_key, use_i18n, Key};
 use crate::pages::account::sheet_label;
-use crate::pickers::{AccountFinder, StockMeterPicker};
+use crate::pickers::{PremiseFinder, StockMeterPicker};
 use crate::tr;
 
 fn account_id() -> Memo<String> {
@@ -331,8 +331,7 @@ fn TransferForm(a: AccountDto) -> impl IntoView {
     let meter = RwSignal::new(None::<MeterDto>);
     let account_id = a.id.clone();
     let here = a.premise.id.clone();
-    let pick = move |acct: AccountDto| {
-        let id = acct.premise.id;
+    let pick = move |id: String| {
         spawn_local(async move {
             match api
                 .get::<PremiseDetailDto>(&format!("/premises/{}", encode_query_value(&id)))
@@ -424,7 +423,7 @@ fn TransferForm(a: AccountDto) -> impl IntoView {
                 <p class="muted">{tr!(TransferIntro)}</p>
                 <ErrorAlert error=error id="transfer-error" />
                 <form class="form" on:submit=on_submit.clone() novalidate>
-                    <AccountFinder id="transfer-finder" label=Key::MoveinFindPremise hint=Key::MoveinFindPremiseHint on_pick=Callback::new(pick) />
+                    <PremiseFinder id="transfer-finder" label=Key::TransferFindPremise hint=Key::TransferFindPremiseHint on_pick=Callback::new(pick) />
                     <crate::components::FieldMessages id="transfer-premise-error" error=err names=vec!["to_premise_id", "premise_id"] />
                     {move || {
                         premise
