@@ -58,6 +58,18 @@ impl ApiError {
         }
     }
 
+    /// A text parameter longer than `max` characters, refused on `field`.
+    pub fn check_length(field: &str, value: Option<&str>, max: usize) -> ApiResult<()> {
+        if value.is_some_and(|t| t.chars().count() > max) {
+            return Err(ApiError::field(
+                field,
+                "length",
+                format!("must be at most {max} characters"),
+            ));
+        }
+        Ok(())
+    }
+
     /// Something broke on our side. The cause is logged here, never sent.
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {
         tracing::error!(error = %cause, "internal error");

@@ -15,6 +15,95 @@ use crate::components::{FieldMessages, LoadError, Loading, StatusBadge};
 use crate::i18n::{meter_kind_key, use_i18n, Key};
 use crate::tr;
 
+/// A finder's search box: label, input (Enter searches), Search button and hint; ids
+/// `{id}-q`, `{id}-search`, `{id}-hint`.
+#[component]
+fn FinderSearchRow(
+    id: &'static str,
+    label: Key,
+    hint: Key,
+    text: RwSignal<String>,
+    busy: RwSignal<bool>,
+    on_search: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let input_id = format!("{id}-q");
+    let hint_id = format!("{id}-hint");
+    view! {
+        <label for=input_id.clone()>{move || i18n.t(label)}</label>
+        <div class="search-row">
+            <input
+                id=input_id
+                type="search"
+                autocomplete="off"
+                aria-describedby=hint_id.clone()
+                bind:value=text
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" {
+                        ev.prevent_default();
+                        on_search.run(());
+                    }
+                }
+            />
+            <button type="button" class="btn btn-secondary" id=format!("{id}-search") on:click=move |_| on_search.run(()) disabled=busy>
+                {tr!(AccountsSearch)}
+            </button>
+        </div>
+        <p class="hint" id=hint_id>{move || i18n.t(hint)}</p>
+    }
+}
+
+/// A finder's results: an error, `none` when nothing matched, else the count and a table
+/// with the `head` columns and one row per item from `row`.
+#[component]
+fn FinderResults<T, R>(
+    results: RwSignal<Option<Result<Page<T>, ApiError>>>,
+    none: Key,
+    table_id: String,
+    head: Vec<Key>,
+    row: R,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    R: Fn(T) -> AnyView + Clone + Send + Sync + 'static,
+{
+    let i18n = use_i18n();
+    view! {
+        <div aria-live="polite">
+            {move || match results.get() {
+                None => None,
+                Some(Err(e)) => Some(view! { <LoadError err=e /> }.into_any()),
+                Some(Ok(p)) if p.items.is_empty() => {
+                    Some(view! { <p class="empty">{move || i18n.t(none)}</p> }.into_any())
+                }
+                Some(Ok(p)) => {
+                    let (row, head, table_id) = (row.clone(), head.clone(), table_id.clone());
+                    let total = p.total.to_string();
+                    Some(
+                        view! {
+                            <p class="muted small">{move || i18n.tf(Key::FinderFound, &[("n", &total)])}</p>
+                            <div class="table-wrap">
+                                <table class="table finder-results" id=table_id>
+                                    <thead>
+                                        <tr>
+                                            {head
+                                                .into_iter()
+                                                .map(|k| view! { <th scope="col">{move || i18n.t(k)}</th> })
+                                                .collect_view()}
+                                        </tr>
+                                    </thead>
+                                    <tbody>{p.items.into_iter().map(row).collect_view()}</tbody>
+                                </table>
+                            </div>
+                        }
+                            .into_any(),
+                    )
+                }
+            }}
+        </div>
+    }
+}
+
 /// Search accounts by name, number or address and choose one; the chosen account (with its
 /// customer and premise ids) is handed to `on_pick`.
 #[component]
@@ -31,8 +120,6 @@ pub fn AccountFinder(
     let results = RwSignal::new(None::<Result<Page<AccountSummaryDto>, ApiError>>);
     let busy = RwSignal::new(false);
     let pick_error = RwSignal::new(None::<ApiError>);
-    let input_id = format!("{id}-q");
-    let hint_id = format!("{id}-hint");
     let table_id = format!("{id}-results");
     let run = move || {
         let q = text.get_untracked().trim().to_string();
@@ -67,88 +154,36 @@ pub fn AccountFinder(
     };
     view! {
         <div class="finder" id=id>
-            <label for=input_id.clone()>{move || i18n.t(label)}</label>
-            <div class="search-row">
-                <input
-                    id=input_id.clone()
-                    type="search"
-                    autocomplete="off"
-                    aria-describedby=hint_id.clone()
-                    bind:value=text
-                    on:keydown=move |ev| {
-                        if ev.key() == "Enter" {
-                            ev.prevent_default();
-                            run();
-                        }
-                    }
-                />
-                <button type="button" class="btn btn-secondary" id=format!("{id}-search") on:click=move |_| run() disabled=busy>
-                    {tr!(AccountsSearch)}
-                </button>
-            </div>
-            <p class="hint" id=hint_id>{move || i18n.t(hint)}</p>
+            <FinderSearchRow id=id label=label hint=hint text=text busy=busy on_search=Callback::new(move |_: ()| run()) />
             {move || pick_error.get().map(|e| view! { <LoadError err=e /> })}
-            <div aria-live="polite">
-                {move || match results.get() {
-                    None => None,
-                    Some(Err(e)) => Some(view! { <LoadError err=e /> }.into_any()),
-                    Some(Ok(p)) if p.items.is_empty() => {
-                        Some(view! { <p class="empty">{tr!(AccountsNone)}</p> }.into_any())
-                    }
-                    Some(Ok(p)) => {
-                        let table_id = table_id.clone();
-                        Some(
-                            view! {
-                                <p class="muted small">
-                                    {move || i18n.tf(Key::FinderFound, &[("n", &p.total.to_string())])}
-                                </p>
-                                <div class="table-wrap">
-                                    <table class="table finder-results" id=table_id>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">{tr!(ColNumber)}</th>
-                                                <th scope="col">{tr!(ColCustomer)}</th>
-                                                <th scope="col">{tr!(ColAddress)}</th>
-                                                <th scope="col">{tr!(ColStatus)}</th>
-                                                <th scope="col">{tr!(ColActions)}</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {p
-                                                .items
-                                                .into_iter()
-                                                .map(|a| {
-                                                    let aid = a.id.clone();
-                                                    let label_text = format!("{} — {}", a.customer_name, a.service_address);
-                                                    view! {
-                                                        <tr>
-                                                            <th scope="row">{a.number.clone()}</th>
-                                                            <td>{a.customer_name.clone()}</td>
-                                                            <td>{a.service_address.clone()}</td>
-                                                            <td><StatusBadge status=a.status /></td>
-                                                            <td>
-                                                                <button
-                                                                    type="button"
-                                                                    class="btn btn-small btn-primary finder-choose"
-                                                                    aria-label=move || i18n.tf(Key::FinderChooseNamed, &[("name", &label_text)])
-                                                                    on:click=move |_| pick(aid.clone())
-                                                                >
-                                                                    {tr!(FinderChoose)}
-                                                                </button>
-                                                            </td>
-                                                        </tr>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }
-                                .into_any(),
-                        )
-                    }
-                }}
-            </div>
+            <FinderResults
+                results=results
+                none=Key::AccountsNone
+                table_id=table_id.clone()
+                head=vec![Key::ColNumber, Key::ColCustomer, Key::ColAddress, Key::ColStatus, Key::ColActions]
+                row=move |a: AccountSummaryDto| {
+                    let aid = a.id.clone();
+                    let label_text = format!("{} — {}", a.customer_name, a.service_address);
+                    view! {
+                        <tr>
+                            <th scope="row">{a.number.clone()}</th>
+                            <td>{a.customer_name.clone()}</td>
+                            <td>{a.service_address.clone()}</td>
+                            <td><StatusBadge status=a.status /></td>
+                            <td>
+                                <button
+                                    type="button"
+                                    class="btn btn-small btn-primary finder-choose"
+                                    aria-label=move || i18n.tf(Key::FinderChooseNamed, &[("name", &label_text)])
+                                    on:click=move |_| pick(aid.clone())
+                                >
+                                    {tr!(FinderChoose)}
+                                </button>
+                            </td>
+                        </tr>
+                    }.into_any()
+                }
+            />
         </div>
     }
 }
@@ -170,8 +205,6 @@ pub fn PremiseFinder(
     let vacant_only = RwSignal::new(true);
     let results = RwSignal::new(None::<Result<Page<PremiseSummaryDto>, ApiError>>);
     let busy = RwSignal::new(false);
-    let input_id = format!("{id}-q");
-    let hint_id = format!("{id}-hint");
     let vacant_id = format!("{id}-vacant");
     let table_id = format!("{id}-results");
     let run = move || {
@@ -193,26 +226,7 @@ pub fn PremiseFinder(
     };
     view! {
         <div class="finder" id=id>
-            <label for=input_id.clone()>{move || i18n.t(label)}</label>
-            <div class="search-row">
-                <input
-                    id=input_id.clone()
-                    type="search"
-                    autocomplete="off"
-                    aria-describedby=hint_id.clone()
-                    bind:value=text
-                    on:keydown=move |ev| {
-                        if ev.key() == "Enter" {
-                            ev.prevent_default();
-                            run();
-                        }
-                    }
-                />
-                <button type="button" class="btn btn-secondary" id=format!("{id}-search") on:click=move |_| run() disabled=busy>
-                    {tr!(AccountsSearch)}
-                </button>
-            </div>
-            <p class="hint" id=hint_id>{move || i18n.t(hint)}</p>
+            <FinderSearchRow id=id label=label hint=hint text=text busy=busy on_search=Callback::new(move |_: ()| run()) />
             <div class="check">
                 <input
                     type="checkbox"
@@ -225,77 +239,44 @@ pub fn PremiseFinder(
                 />
                 <label for=vacant_id>{tr!(PremiseFinderVacantOnly)}</label>
             </div>
-            <div aria-live="polite">
-                {move || match results.get() {
-                    None => None,
-                    Some(Err(e)) => Some(view! { <LoadError err=e /> }.into_any()),
-                    Some(Ok(p)) if p.items.is_empty() => {
-                        Some(view! { <p class="empty">{tr!(PremiseFinderNone)}</p> }.into_any())
-                    }
-                    Some(Ok(p)) => {
-                        let table_id = table_id.clone();
-                        Some(
-                            view! {
-                                <p class="muted small">
-                                    {move || i18n.tf(Key::FinderFound, &[("n", &p.total.to_string())])}
-                                </p>
-                                <div class="table-wrap">
-                                    <table class="table finder-results" id=table_id>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">{tr!(ColAddress)}</th>
-                                                <th scope="col">{tr!(FieldParcel)}</th>
-                                                <th scope="col">{tr!(ColCycle)}</th>
-                                                <th scope="col">{tr!(PremiseFinderServed)}</th>
-                                                <th scope="col">{tr!(ColActions)}</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {p
-                                                .items
-                                                .into_iter()
-                                                .map(|pr| {
-                                                    let pid = pr.id.clone();
-                                                    let address = pr.service_address.clone();
-                                                    let served = match &pr.current_account_number {
-                                                        Some(n) => i18n.tf(Key::PremiseFinderOccupied, &[("number", n)]).to_string(),
-                                                        None => i18n.t(Key::PremiseFinderVacant).to_string(),
-                                                    };
-                                                    let meters = i18n
-                                                        .tf(Key::PremiseFinderMeters, &[("n", &pr.meters_installed.to_string())])
-                                                        .to_string();
-                                                    view! {
-                                                        <tr data-premise=pr.id.clone()>
-                                                            <th scope="row">{pr.service_address.clone()}</th>
-                                                            <td>{pr.parcel.clone().unwrap_or_default()}</td>
-                                                            <td>{pr.cycle_code.clone()}</td>
-                                                            <td>{served}<span class="muted small block">{meters}</span></td>
-                                                            <td>
-                                                                <button
-                                                                    type="button"
-                                                                    class="btn btn-small btn-primary finder-choose"
-                                                                    aria-label=move || i18n.tf(Key::FinderChooseNamed, &[("name", &address)])
-                                                                    on:click=move |_| {
-                                                                        results.set(None);
-                                                                        on_pick.run(pid.clone());
-                                                                    }
-                                                                >
-                                                                    {tr!(FinderChoose)}
-                                                                </button>
-                                                            </td>
-                                                        </tr>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }
-                                .into_any(),
-                        )
-                    }
-                }}
-            </div>
+            <FinderResults
+                results=results
+                none=Key::PremiseFinderNone
+                table_id=table_id.clone()
+                head=vec![Key::ColAddress, Key::FieldParcel, Key::ColCycle, Key::PremiseFinderServed, Key::ColActions]
+                row=move |pr: PremiseSummaryDto| {
+                    let pid = pr.id.clone();
+                    let address = pr.service_address.clone();
+                    let served = match &pr.current_account_number {
+                        Some(n) => i18n.tf(Key::PremiseFinderOccupied, &[("number", n)]).to_string(),
+                        None => i18n.t(Key::PremiseFinderVacant).to_string(),
+                    };
+                    let meters = i18n
+                        .tf(Key::PremiseFinderMeters, &[("n", &pr.meters_installed.to_string())])
+                        .to_string();
+                    view! {
+                        <tr data-premise=pr.id.clone()>
+                            <th scope="row">{pr.service_address.clone()}</th>
+                            <td>{pr.parcel.clone().unwrap_or_default()}</td>
+                            <td>{pr.cycle_code.clone()}</td>
+                            <td>{served}<span class="muted small block">{meters}</span></td>
+                            <td>
+                                <button
+                                    type="button"
+                                    class="btn btn-small btn-primary finder-choose"
+                                    aria-label=move || i18n.tf(Key::FinderChooseNamed, &[("name", &address)])
+                                    on:click=move |_| {
+                                        results.set(None);
+                                        on_pick.run(pid.clone());
+                                    }
+                                >
+                                    {tr!(FinderChoose)}
+                                </button>
+                            </td>
+                        </tr>
+                    }.into_any()
+                }
+            />
         </div>
     }
 }

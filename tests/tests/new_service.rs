@@ -149,6 +149,10 @@ async fn new_service(c: &Client, base: &str) -> Result<()> {
     // Step 3: a tenant, starting today (the default date).
     wait_text_eq(c, "#wizard-step-title", "Step 3 of 5: Occupant and start").await?;
     click(c, "#occupant-tenant").await?;
+    // A tenant's owner can get a copy of the bills: the owner is found by name.
+    fill(c, "#owner-finder-q", "garcia").await?;
+    click(c, "#owner-finder-search").await?;
+    wait_text_contains(c, "#owner-finder-results", "Garcia").await?;
     click(c, "#wizard-next").await?;
 
     // Step 4: the new premise has no meter, so one comes from stock.

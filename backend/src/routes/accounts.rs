@@ -65,13 +65,7 @@ pub async fn search(
     q: web::Query<AccountQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
-    if q.q.as_ref().is_some_and(|t| t.chars().count() > 100) {
-        return Err(ApiError::field(
-            "q",
-            "length",
-            "must be at most 100 characters",
-        ));
-    }
+    ApiError::check_length("q", q.q.as_deref(), 100)?;
     let page = blocking(&state, move |s| s.pool.read(|c| accounts::search(c, &q))).await?;
     Ok(HttpResponse::Ok().json(page))
 }

@@ -110,13 +110,7 @@ pub async fn list_premises(
     q: web::Query<cis::PremiseQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
-    if q.q.as_ref().is_some_and(|t| t.chars().count() > 100) {
-        return Err(ApiError::field(
-            "q",
-            "length",
-            "must be at most 100 characters",
-        ));
-    }
+    ApiError::check_length("q", q.q.as_deref(), 100)?;
     let page = blocking(&state, move |s| s.pool.read(|c| cis::list_premises(c, &q))).await?;
     Ok(HttpResponse::Ok().json(page))
 }
