@@ -1,6 +1,5 @@
-//! Helpers for the browser tests outside `browser.rs`: the real server in-process with the demo
-//! city, sign-in over the API and in the browser, keyboard helpers. (`browser.rs` has its own
-//! copies of the first few; each test file uses only some of these.)
+//! Helpers for the browser tests: the real server in-process with the demo city, sign-in over
+//! the API and in the browser, keyboard helpers. (Each test file uses only some of these.)
 #![allow(dead_code)]
 
 use cistern_backend::config::Config;
