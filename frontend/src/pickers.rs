@@ -447,7 +447,7 @@ pub fn AssigneePicker(
         // The server's order (field users first), then anyone else known here, by name.
         let mut extra: Vec<(String, String)> = known.get();
         if let Some(u) = &me {
-            if matches!(u.role, Role::Field | Role::Lead | Role::Admin) {
+            if Role::ASSIGNABLE.contains(&u.role) {
                 extra.push((u.id.clone(), u.display_name.clone()));
             }
         }

@@ -45,6 +45,9 @@ impl Role {
         Role::Auditor,
     ];
 
+    /// Roles that can be assigned service orders (field work).
+    pub const ASSIGNABLE: [Role; 3] = [Role::Field, Role::Lead, Role::Admin];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",

@@ -2,6 +2,8 @@
 //! complaints, vendors and system development charges. Every change is one transaction with
 //! its audit row; anything an account is found by is re-indexed in that same transaction.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use cistern_shared::cis::*;
 use cistern_shared::dto::{AccountSummaryDto, Locale};
@@ -398,9 +400,6 @@ pub struct PremiseQuery {
     pub per_page: Option<i64>,
 }
 
-/// Statuses of an account that holds its premise.
-const HOLDING: [&str; 3] = ["pending", "active", "suspended"];
-
 /// Premises by service address, optionally only vacant ones or those matching every word of
 /// `q`; paged, with the installed meters and the open account of each (two queries for the
 /// page, not two per premise).
@@ -430,17 +429,17 @@ pub fn list_premises(
                 lower(premises::service_address)
                     .like(w.clone())
                     .escape('\\')
+                    // (No parcel: NULL, which no row passes.)
                     .or(lower(premises::parcel.assume_not_null())
                         .like(w.clone())
-                        .escape('\\')
-                        .and(premises::parcel.is_not_null())),
+                        .escape('\\')),
             );
         }
         if q.vacant == Some(true) {
             s = s.filter(diesel::dsl::not(diesel::dsl::exists(
                 accounts::table
                     .filter(accounts::premise_id.eq(premises::id))
-                    .filter(accounts::status.eq_any(HOLDING)),
+                    .filter(accounts::status.eq_any(crate::domain::orders::OPEN_STATUSES)),
             )));
         }
         s
@@ -459,33 +458,35 @@ pub fn list_premises(
         .offset((page - 1) * per_page)
         .load(c)?;
     let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
-    let installed: Vec<String> = meters::table
+    let mut meters_at: HashMap<String, i64> = HashMap::new();
+    for premise in meters::table
         .filter(meters::premise_id.eq_any(&ids))
         .filter(meters::status.eq(MeterStatus::Installed.as_str()))
         .select(meters::premise_id.assume_not_null())
-        .load(c)?;
-    let holding: Vec<(String, String)> = accounts::table
+        .load::<String>(c)?
+    {
+        *meters_at.entry(premise).or_default() += 1;
+    }
+    let mut holding: HashMap<String, String> = accounts::table
         .filter(accounts::premise_id.eq_any(&ids))
-        .filter(accounts::status.eq_any(HOLDING))
+        .filter(accounts::status.eq_any(crate::domain::orders::OPEN_STATUSES))
         .select((accounts::premise_id, accounts::number))
-        .load(c)?;
+        .load::<(String, String)>(c)?
+        .into_iter()
+        .collect();
     let items = rows
         .into_iter()
-        .map(|(id, service_address, parcel, inside_city, cycle_code)| {
-            let meters_installed = installed.iter().filter(|p| **p == id).count();
-            PremiseSummaryDto {
-                meters_installed: i64::try_from(meters_installed).unwrap_or(i64::MAX),
-                current_account_number: holding
-                    .iter()
-                    .find(|(p, _)| *p == id)
-                    .map(|(_, n)| n.clone()),
+        .map(
+            |(id, service_address, parcel, inside_city, cycle_code)| PremiseSummaryDto {
+                meters_installed: meters_at.get(&id).copied().unwrap_or(0),
+                current_account_number: holding.remove(&id),
                 id,
                 service_address,
                 parcel,
                 inside_city,
                 cycle_code,
-            }
-        })
+            },
+        )
         .collect();
     Ok(cistern_shared::dto::Page {
         items,

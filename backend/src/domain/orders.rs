@@ -212,7 +212,7 @@ pub fn get(c: &mut DbConnection, who: Option<&Principal>, id: &str) -> ApiResult
 /// Who can take service orders, field users first, with their open and overdue orders
 /// (one query for all of them, not one per person).
 pub fn assignees(c: &mut DbConnection, today: NaiveDate) -> ApiResult<Vec<AssigneeDto>> {
-    let roles = [Role::Field, Role::Lead, Role::Admin].map(|r| r.as_str());
+    let roles = Role::ASSIGNABLE.map(|r| r.as_str());
     let people: Vec<(String, String, String)> = users::table
         .filter(users::active.eq(true))
         .filter(users::role.eq_any(roles))
@@ -267,12 +267,7 @@ fn check_assignee(c: &mut DbConnection, id: &str) -> ApiResult<()> {
         .first(c)
         .optional()?;
     match row {
-        Some((role, true))
-            if matches!(
-                Role::parse(&role),
-                Some(Role::Field | Role::Lead | Role::Admin)
-            ) =>
-        {
+        Some((role, true)) if Role::parse(&role).is_some_and(|r| Role::ASSIGNABLE.contains(&r)) => {
             Ok(())
         }
         _ => Err(ApiError::field(
@@ -779,7 +774,8 @@ impl DepositRules {
     }
 }
 
-const OPEN_STATUSES: [&str; 3] = ["pending", "active", "suspended"];
+/// Statuses of an account that holds its premise (no one else can start service there).
+pub(crate) const OPEN_STATUSES: [&str; 3] = ["pending", "active", "suspended"];
 
 fn next_account_number(c: &mut DbConnection, premise_id: &str) -> ApiResult<String> {
     let last: Option<String> = accounts::table

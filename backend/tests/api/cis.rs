@@ -653,7 +653,7 @@ async fn premises_are_found_by_address_or_parcel(db: Db) {
         .unwrap()
         .iter()
         .any(|p| p["id"] == "prm-00001"));
-    // Every vacant premise really is: paging through all of them agrees with their pages.
+    // Every premise listed as vacant has no open account, and not every premise is vacant.
     let all_vacant = app
         .get(&find("vacant=true&per_page=200"), &clerk)
         .await

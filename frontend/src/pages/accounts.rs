@@ -94,9 +94,10 @@ pub fn AccountsPage() -> impl IntoView {
             Some(Ok(p)) => view! { <AccountTable items=p.items base="/staff/accounts" /> }.into_any(),
         }}
         {move || {
-            let shown = SEARCH_RESULT_WINDOW;
-            (!q.get().is_empty() && total.get() > shown)
-                .then(|| {
+            window
+                .get()
+                .filter(|shown| total.get() > *shown)
+                .map(|shown| {
                     view! {
                         <p class="hint" id="account-search-window">
                             {move || {
