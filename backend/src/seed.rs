@@ -203,9 +203,9 @@ pub fn seed_demo(pool: &DbPool, hasher: &PasswordPolicy) -> ApiResult<DemoSummar
         hashed.push((s.role, s.username, hash));
     }
     pool.write(|c| {
-        let existing: i64 = cycles::table.count().get_result(c)?;
+        let existing: i64 = cycles::table.count().get_result(c.db())?;
         if existing > 0 {
-            let n: i64 = accounts::table.count().get_result(c)?;
+            let n: i64 = accounts::table.count().get_result(c.db())?;
             return Ok(DemoSummary {
                 loaded_now: false,
                 accounts: n,

@@ -179,8 +179,10 @@ impl DbPool {
         Ok(self.pool.get()?)
     }
 
-    /// Runs `f` in one write transaction: all of it commits or none of it does.
-    pub fn write<T, E>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    /// Runs `f` in one write transaction: all of it commits or none of it does. Only here is
+    /// a [`WriteTx`] made, so a function that changes data (it takes `&mut WriteTx`) cannot be
+    /// called from a read transaction: that does not compile.
+    pub fn write<T, E>(&self, f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<diesel::result::Error> + From<DbError>,
     {
@@ -190,18 +192,93 @@ impl DbPool {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
-        conn.transaction(f)
+        conn.transaction(|c| {
+            let mut tx = WriteTx { conn: c };
+            let out = f(&mut tx)?;
+            before_commit(&mut tx)?;
+            Ok(out)
+        })
     }
 
-    /// Runs `f` in a read transaction (a consistent snapshot on both backends).
-    pub fn read<T, E>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    /// Runs `f` in a read transaction (a consistent snapshot on both backends). On PostgreSQL
+    /// the transaction is also `READ ONLY`, so a write that slipped past the types fails there.
+    pub fn read<T, E>(&self, f: impl FnOnce(&mut ReadTx<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<diesel::result::Error> + From<DbError>,
     {
         let mut pooled = self.get()?;
         let conn: &mut DbConnection = &mut pooled;
-        conn.transaction(f)
+        conn.transaction(|c| {
+            if matches!(c, DbConnection::Postgres(_)) {
+                c.batch_execute("SET TRANSACTION READ ONLY")?;
+            }
+            f(&mut ReadTx { conn: c })
+        })
     }
+}
+
+/// A write transaction, open until [`DbPool::write`]'s closure returns. Functions that change
+/// data take `&mut WriteTx`; functions that only read take `&mut DbConnection`, which both
+/// transaction kinds dereference to. Diesel's query methods want the connection itself:
+/// `.execute(tx.db())`.
+pub struct WriteTx<'a> {
+    conn: &'a mut DbConnection,
+}
+
+/// A read transaction, open until [`DbPool::read`]'s closure returns.
+pub struct ReadTx<'a> {
+    conn: &'a mut DbConnection,
+}
+
+impl WriteTx<'_> {
+    pub fn db(&mut self) -> &mut DbConnection {
+        self.conn
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.conn {
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+            DbConnection::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+impl ReadTx<'_> {
+    pub fn db(&mut self) -> &mut DbConnection {
+        self.conn
+    }
+}
+
+impl std::ops::Deref for WriteTx<'_> {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        self.conn
+    }
+}
+
+impl std::ops::DerefMut for WriteTx<'_> {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        self.conn
+    }
+}
+
+impl std::ops::Deref for ReadTx<'_> {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        self.conn
+    }
+}
+
+impl std::ops::DerefMut for ReadTx<'_> {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        self.conn
+    }
+}
+
+/// Work every write transaction does last, before it commits: derived data is brought up to
+/// date here, so no caller has to remember it.
+fn before_commit(_tx: &mut WriteTx<'_>) -> Result<(), diesel::result::Error> {
+    Ok(())
 }
 
 /// Applies every pending migration of the connection's backend.

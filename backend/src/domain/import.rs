@@ -3114,11 +3114,10 @@ pub fn run(
     let mut problems = files.problems.clone();
     let batch = parse_batch(files, &mut problems, opts.today);
     let batch = &batch;
-    let work = move |conn: &mut DbConnection| execute(conn, actor, files, batch, problems, opts);
     if opts.dry_run {
-        pool.read(work)
+        pool.read(|conn| execute(conn, actor, files, batch, problems, opts))
     } else {
-        pool.write(work)
+        pool.write(|conn| execute(conn, actor, files, batch, problems, opts))
     }
 }
 

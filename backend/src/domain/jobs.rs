@@ -160,7 +160,7 @@ pub fn claim_next(pool: &DbPool, instance: &str) -> ApiResult<Option<(String, St
             .select((jobs::id, jobs::kind))
             .order(jobs::run_at.asc())
             .limit(8)
-            .load(c)?)
+            .load(c.db())?)
     })?;
     for (id, kind) in candidates {
         let won = pool.write(|c| -> ApiResult<bool> {
@@ -177,7 +177,7 @@ pub fn claim_next(pool: &DbPool, instance: &str) -> ApiResult<Option<(String, St
                 jobs::lease_until.eq(t + Duration::seconds(LEASE_SECS)),
                 jobs::attempts.eq(jobs::attempts + 1),
             ))
-            .execute(c)?;
+            .execute(c.db())?;
             Ok(n == 1)
         })?;
         if won {
@@ -220,7 +220,7 @@ fn run_claimed(pool: &DbPool, instance: &str, id: &str, kind: &str) -> ApiResult
                 job_runs::finished_at.eq(Some(finished)),
                 job_runs::outcome.eq(Some(&result)),
             ))
-            .execute(c)?;
+            .execute(c.db())?;
         diesel::update(jobs::table.find(id).filter(jobs::claimed_by.eq(instance)))
             .set((
                 jobs::status.eq(status),
@@ -228,7 +228,7 @@ fn run_claimed(pool: &DbPool, instance: &str, id: &str, kind: &str) -> ApiResult
                 jobs::result.eq(Some(&result)),
                 jobs::lease_until.eq(None::<NaiveDateTime>),
             ))
-            .execute(c)?;
+            .execute(c.db())?;
         Ok(())
     })
 }
@@ -237,10 +237,10 @@ fn run_claimed(pool: &DbPool, instance: &str, id: &str, kind: &str) -> ApiResult
 fn purge_sessions(pool: &DbPool) -> ApiResult<String> {
     pool.write(|c| -> ApiResult<String> {
         let cutoff = now() - Duration::days(1);
-        let s =
-            diesel::delete(sessions::table.filter(sessions::expires_at.lt(cutoff))).execute(c)?;
+        let s = diesel::delete(sessions::table.filter(sessions::expires_at.lt(cutoff)))
+            .execute(c.db())?;
         let a = diesel::delete(login_attempts::table.filter(login_attempts::at.lt(cutoff)))
-            .execute(c)?;
+            .execute(c.db())?;
         Ok(format!("purged {s} sessions and {a} sign-in attempts"))
     })
 }
@@ -306,15 +306,15 @@ pub fn try_lock(pool: &DbPool, name: &str, holder: &str, ttl: Duration) -> ApiRe
             locks::acquired_at.eq(t),
             locks::expires_at.eq(t + ttl),
         ))
-        .execute(c)?;
+        .execute(c.db())?;
         Ok(n == 1)
     })
 }
 
 pub fn unlock(pool: &DbPool, name: &str, holder: &str) -> ApiResult<bool> {
     pool.write(|c| -> ApiResult<bool> {
-        let n =
-            diesel::delete(locks::table.find(name).filter(locks::holder.eq(holder))).execute(c)?;
+        let n = diesel::delete(locks::table.find(name).filter(locks::holder.eq(holder)))
+            .execute(c.db())?;
         Ok(n == 1)
     })
 }

@@ -445,7 +445,7 @@ pub fn update_draft(
             rate_schedules::updated_by.eq(&after.updated_by),
             rate_schedules::updated_at.eq(after.updated_at),
         ))
-        .execute(c)?;
+        .execute(c.db())?;
         if n != 1 {
             return Err(not_a_draft(&find(c, id)?));
         }
@@ -520,7 +520,7 @@ pub fn approve(
             rate_schedules::approved_by.eq(&actor.user_id),
             rate_schedules::approved_at.eq(Some(t)),
         ))
-        .execute(c)
+        .execute(c.db())
         .map_err(|e| {
             if is_unique_violation(&e) {
                 ApiError::with_detail(
@@ -595,7 +595,7 @@ pub fn retire(
             rate_schedules::retired_by.eq(&actor.user_id),
             rate_schedules::retired_at.eq(Some(t)),
         ))
-        .execute(c)?;
+        .execute(c.db())?;
         if n != 1 {
             return Err(ApiError::with_detail(
                 ErrorCode::Conflict,

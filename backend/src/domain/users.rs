@@ -98,7 +98,7 @@ pub fn sign_in(
             .filter(login_attempts::at.gt(since))
             .filter(login_attempts::succeeded.eq(false))
             .count()
-            .get_result(c)?;
+            .get_result(c.db())?;
         Ok((find_by_username(c, &username)?, failures))
     })?;
     if failures >= policy.max_failures {
@@ -119,7 +119,7 @@ pub fn sign_in(
                 login_attempts::at.eq(now()),
                 login_attempts::succeeded.eq(ok),
             ))
-            .execute(c)?;
+            .execute(c.db())?;
         Ok(())
     })?;
     match user {
@@ -210,7 +210,7 @@ pub fn refresh(pool: &DbPool, refresh_token: &str) -> ApiResult<SignIn> {
                 sessions::rotated_at,
                 diesel::dsl::sql::<diesel::sql_types::Bool>("TRUE"),
             ))
-            .first(c)
+            .first(c.db())
             .optional()?;
         let row = match current {
             Some(r) => Some(r),
@@ -224,7 +224,7 @@ pub fn refresh(pool: &DbPool, refresh_token: &str) -> ApiResult<SignIn> {
                     sessions::rotated_at,
                     diesel::dsl::sql::<diesel::sql_types::Bool>("FALSE"),
                 ))
-                .first(c)
+                .first(c.db())
                 .optional()?,
         };
         let (session_id, expires_at, revoked_at, user_id, rotated_at, is_current) =
@@ -239,7 +239,7 @@ pub fn refresh(pool: &DbPool, refresh_token: &str) -> ApiResult<SignIn> {
             if !within_grace {
                 diesel::update(sessions::table.find(&session_id))
                     .set(sessions::revoked_at.eq(Some(t)))
-                    .execute(c)?;
+                    .execute(c.db())?;
                 audit::record(
                     c,
                     &Actor::system("auth"),
@@ -271,14 +271,14 @@ pub fn refresh(pool: &DbPool, refresh_token: &str) -> ApiResult<SignIn> {
                     sessions::previous_refresh_hash.eq(Some(p)),
                     sessions::rotated_at.eq(Some(t)),
                 ))
-                .execute(c)?;
+                .execute(c.db())?;
         }
         diesel::update(sessions::table.find(&session_id))
             .set((
                 sessions::refresh_hash.eq(token_hash(&new_token)),
                 sessions::last_used_at.eq(t),
             ))
-            .execute(c)?;
+            .execute(c.db())?;
         Ok(Refreshed::Renewed(Box::new(SignIn {
             user,
             session_id,
@@ -375,7 +375,7 @@ pub fn change_password(
                 users::password_hash.eq(Some(hash)),
                 users::updated_at.eq(now()),
             ))
-            .execute(c)?;
+            .execute(c.db())?;
         let ended = revoke_all_sessions(c, user_id)?;
         audit::record(
             c,
@@ -457,7 +457,7 @@ pub fn create(
             let exists: i64 = customers::table
                 .filter(customers::id.eq(cid))
                 .count()
-                .get_result(c)?;
+                .get_result(c.db())?;
             if exists == 0 {
                 return Err(ApiError::field(
                     "customer_id",
@@ -579,7 +579,7 @@ pub fn update(
                 users::locale.eq(&after.locale),
                 users::updated_at.eq(after.updated_at),
             ))
-            .execute(c)?;
+            .execute(c.db())?;
         // A role change or deactivation takes effect at once, not when tokens expire.
         if !after.active || after.role != before.role {
             revoke_all_sessions(c, id)?;
@@ -623,7 +623,7 @@ pub fn reset_password(
                 users::password_hash.eq(Some(hash)),
                 users::updated_at.eq(now()),
             ))
-            .execute(c)?;
+            .execute(c.db())?;
         let ended = revoke_all_sessions(c, id)?;
         audit::record(
             c,
@@ -682,7 +682,7 @@ pub fn create_api_key(pool: &DbPool, actor: &Actor, user_id: &str) -> ApiResult<
                 api_keys::key_hash.eq(token_hash(&key)),
                 api_keys::created_at.eq(now()),
             ))
-            .execute(c)?;
+            .execute(c.db())?;
         audit::record(
             c,
             actor,

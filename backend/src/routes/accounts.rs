@@ -42,7 +42,7 @@ pub async fn cycles(
     state: web::Data<AppState>,
     _who: Allow<AccountReaders>,
 ) -> ApiResult<HttpResponse> {
-    let list = blocking(&state, |s| s.pool.read(accounts::cycles)).await?;
+    let list = blocking(&state, |s| s.pool.read(|c| accounts::cycles(c))).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 

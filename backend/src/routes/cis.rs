@@ -454,7 +454,7 @@ pub async fn list_vendors(
     state: web::Data<AppState>,
     _who: Allow<Staff>,
 ) -> ApiResult<HttpResponse> {
-    let list = blocking(&state, |s| s.pool.read(cis::vendors)).await?;
+    let list = blocking(&state, |s| s.pool.read(|c| cis::vendors(c))).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 

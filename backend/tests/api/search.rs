@@ -49,7 +49,7 @@ async fn write<T: Send + 'static>(
     f: impl FnOnce(&mut cistern_backend::db::DbConnection) -> Result<T, DbError> + Send + 'static,
 ) -> T {
     let pool = app.pool.clone();
-    tokio::task::spawn_blocking(move || pool.write(f))
+    tokio::task::spawn_blocking(move || pool.write(|tx| f(tx)))
         .await
         .unwrap()
         .unwrap()
