@@ -14,6 +14,8 @@ use validator::Validate;
 /// The two languages every screen and document is offered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema))]
+#[cfg_attr(feature = "server", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "server", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {
     #[default]
@@ -215,6 +217,8 @@ pub struct AuditEntryDto {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema))]
+#[cfg_attr(feature = "server", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "server", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountStatus {
     Pending,
@@ -383,3 +387,7 @@ pub struct EnqueueJobRequest {
     )]
     pub kind: String,
 }
+
+crate::text_column!(Locale);
+
+crate::text_column!(AccountStatus);

@@ -3,6 +3,8 @@ use serde::{Deserialize, Serialize};
 /// Who a signed-in principal is. Every API operation names the roles it admits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "server", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// System administrator: users, configuration, jobs.
@@ -97,3 +99,5 @@ mod tests {
         assert!(Role::Auditor.is_staff());
     }
 }
+
+crate::text_column!(Role);
