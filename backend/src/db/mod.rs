@@ -276,8 +276,10 @@ impl std::ops::DerefMut for ReadTx<'_> {
 }
 
 /// Work every write transaction does last, before it commits: derived data is brought up to
-/// date here, so no caller has to remember it.
-fn before_commit(_tx: &mut WriteTx<'_>) -> Result<(), diesel::result::Error> {
+/// date here, so no caller has to remember it. Triggers note what changed (see the
+/// `search_pending` migration); this re-indexes those accounts.
+fn before_commit(tx: &mut WriteTx<'_>) -> Result<(), diesel::result::Error> {
+    crate::domain::search::refresh_pending(tx)?;
     Ok(())
 }
 

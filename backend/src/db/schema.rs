@@ -337,6 +337,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Accounts whose search terms are rebuilt before the transaction commits (filled by
+    /// triggers; the table has no key, `account_id` stands in for diesel).
+    search_pending (account_id) {
+        account_id -> Text,
+    }
+}
+
+diesel::table! {
     /// One row per distinct word per account (see `domain::search`).
     search_terms (account_id, term) {
         account_id -> Text,

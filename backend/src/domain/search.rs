@@ -35,9 +35,9 @@ use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, HasSqlType, Text};
 
 use crate::db::schema::{
-    accounts, customers, cycles, meters, premises, search_terms, search_vocab,
+    accounts, customers, cycles, meters, premises, search_pending, search_terms, search_vocab,
 };
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 use crate::domain::accounts::AccountQuery;
 use crate::domain::paging;
 use crate::error::{ApiError, ApiResult};
@@ -747,8 +747,25 @@ pub fn reindex_accounts(conn: &mut DbConnection, account_ids: &[String]) -> Quer
     Ok(())
 }
 
+/// Re-indexes the accounts that this transaction's changes noted in `search_pending` (by
+/// trigger) and clears the notes. Runs in every write transaction just before it commits
+/// (`db::before_commit`); with nothing noted it costs one indexed read.
+pub fn refresh_pending(tx: &mut WriteTx<'_>) -> QueryResult<()> {
+    // Only this transaction's notes are visible (others clear theirs before they commit).
+    let ids: Vec<String> = search_pending::table
+        .select(search_pending::account_id)
+        .distinct()
+        .load(tx.db())?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    diesel::delete(search_pending::table).execute(tx.db())?;
+    reindex_accounts(tx.db(), &ids)
+}
+
 /// Rebuilds the search terms of every account; answers how many accounts were indexed.
 pub fn reindex_all(conn: &mut DbConnection) -> QueryResult<usize> {
+    diesel::delete(search_pending::table).execute(conn)?;
     diesel::delete(search_terms::table).execute(conn)?;
     diesel::delete(search_vocab::table).execute(conn)?;
     let ids: Vec<String> = accounts::table

@@ -17,4 +17,5 @@ mod openapi;
 mod rates;
 mod roles;
 mod search;
+mod search_fresh;
 mod users;

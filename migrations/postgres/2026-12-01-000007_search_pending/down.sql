@@ -1,0 +1,10 @@
+DROP TRIGGER search_pending_meter_change ON meters;
+DROP TRIGGER search_pending_premise_update ON premises;
+DROP TRIGGER search_pending_customer_update ON customers;
+DROP TRIGGER search_pending_account_update ON accounts;
+DROP TRIGGER search_pending_account_insert ON accounts;
+DROP FUNCTION search_pending_meter();
+DROP FUNCTION search_pending_premise();
+DROP FUNCTION search_pending_customer();
+DROP FUNCTION search_pending_account();
+DROP TABLE search_pending;

@@ -1,0 +1,8 @@
+DROP TRIGGER search_pending_meter_delete;
+DROP TRIGGER search_pending_meter_update;
+DROP TRIGGER search_pending_meter_insert;
+DROP TRIGGER search_pending_premise_update;
+DROP TRIGGER search_pending_customer_update;
+DROP TRIGGER search_pending_account_update;
+DROP TRIGGER search_pending_account_insert;
+DROP TABLE search_pending;
