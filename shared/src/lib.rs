@@ -2,6 +2,7 @@
 //! codes the client translates, roles, money, and (in `rates`) the bill calculation.
 //! Nothing here may touch I/O or a clock, so it builds for wasm32 and native alike.
 
+pub mod address;
 pub mod cis;
 pub mod dto;
 pub mod error;
