@@ -56,6 +56,9 @@ pub struct Config {
     pub deposit_owner_cents: i64,
     /// Deposit required at move-in from a tenant, in cents (Carlton, OR: $200).
     pub deposit_tenant_cents: i64,
+    /// The years a date in a request may fall in (a due date in the year 208 is a typo).
+    pub min_date_year: i32,
+    pub max_date_year: i32,
 }
 
 impl Default for Config {
@@ -85,6 +88,8 @@ impl Default for Config {
             argon2_iterations: 2,
             deposit_owner_cents: 0,
             deposit_tenant_cents: 20_000,
+            min_date_year: 1900,
+            max_date_year: 2199,
         }
     }
 }
@@ -187,6 +192,11 @@ impl Config {
                 }
             }
         }
+        if self.min_date_year > self.max_date_year {
+            return Err(ConfigError::Invalid(
+                "min_date_year must not be after max_date_year".into(),
+            ));
+        }
         if self.deposit_owner_cents < 0 || self.deposit_tenant_cents < 0 {
             return Err(ConfigError::Invalid("deposits cannot be negative".into()));
         }
@@ -202,6 +212,13 @@ impl Config {
         self.time_zone
             .parse()
             .map_err(|_| ConfigError::Invalid(format!("unknown time zone `{}`", self.time_zone)))
+    }
+
+    pub fn date_window(&self) -> crate::strict_input::DateWindow {
+        crate::strict_input::DateWindow {
+            min_year: self.min_date_year,
+            max_year: self.max_date_year,
+        }
     }
 
     pub fn secure_cookies(&self) -> bool {
@@ -248,6 +265,8 @@ const KNOWN_KEYS: &[&str] = &[
     "argon2_iterations",
     "deposit_owner_cents",
     "deposit_tenant_cents",
+    "min_date_year",
+    "max_date_year",
 ];
 
 /// Reads `NAME`, or the file named by `NAME_FILE` (trailing newline trimmed).
@@ -276,6 +295,7 @@ fn env_value(key: &str, raw: &str) -> toml::Value {
         || key.ends_with("_iterations")
         || key.ends_with("_failures")
         || key.ends_with("_cents")
+        || key.ends_with("_year")
         || key == "pool_size";
     let boolean = key == "run_jobs" || key == "secure_cookies";
     if numeric {

@@ -13,4 +13,5 @@ pub mod pdf;
 pub mod routes;
 pub mod seed;
 pub mod startup;
+pub mod strict_input;
 pub mod telemetry;

@@ -308,6 +308,7 @@ impl Application {
             App::new()
                 .wrap(Compress::default())
                 .wrap(security_headers())
+                .wrap(from_fn(crate::strict_input::strict_input))
                 .wrap(from_fn(crate::auth::authenticate))
                 .wrap(from_fn(request_context))
                 .configure(|cfg| configure_app(cfg, &s))

@@ -3,13 +3,21 @@ use serde::{Deserialize, Serialize};
 
 /// An amount of US dollars, exact. Serialised as a decimal string ("12.34") so no JSON
 /// number ever passes through a float; stored in the database as integer cents.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+///
+/// In JSON an amount is a string of digits with at most two decimals (`"42.50"`, `"-3"`,
+/// `"0.5"`); a JSON number is refused, so no client can lose cents to a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "server", schema(value_type = String, example = "42.50"))]
+#[cfg_attr(
+    feature = "server",
+    schema(value_type = String, example = "42.50", pattern = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$")
+)]
 #[serde(transparent)]
 pub struct Money(Decimal);
+
+/// The most digits before the decimal point: ten billion dollars is more than any utility
+/// bills, and the cents of it fit an i64 with room to add.
+const MAX_WHOLE_DIGITS: usize = 13;
 
 impl Money {
     pub const ZERO: Money = Money(Decimal::ZERO);
@@ -54,9 +62,44 @@ impl std::fmt::Display for Money {
 
 impl std::str::FromStr for Money {
     type Err = &'static str;
+    /// Exactly `-?DIGITS(.D or .DD)?`: no sign but a leading minus, no exponent, no spaces, no
+    /// thousands separators, no third decimal (`-0.009` is refused, not rounded to zero).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let d: Decimal = s.trim().parse().map_err(|_| "not a decimal amount")?;
+        let unsigned = s.strip_prefix('-').unwrap_or(s);
+        let (whole, cents) = match unsigned.split_once('.') {
+            Some((w, c)) => (w, Some(c)),
+            None => (unsigned, None),
+        };
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || whole.len() > MAX_WHOLE_DIGITS {
+            return Err("not a decimal amount");
+        }
+        if let Some(c) = cents {
+            if !digits(c) {
+                return Err("not a decimal amount");
+            }
+            if c.len() > 2 {
+                return Err("amounts have at most two decimal places");
+            }
+        }
+        let d: Decimal = s.parse().map_err(|_| "not a decimal amount")?;
         Money::from_decimal(d).ok_or("amounts have at most two decimal places")
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        struct Amount;
+        impl serde::de::Visitor<'_> for Amount {
+            type Value = Money;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an amount as a string with at most two decimals, e.g. \"42.50\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Money, E> {
+                v.parse().map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Amount)
     }
 }
 
@@ -65,6 +108,33 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn json_amounts_are_strings_with_at_most_two_decimals() {
+        let ok = |s: &str| serde_json::from_str::<Money>(s).map(|m| m.to_string());
+        assert_eq!(ok("\"42.5\"").ok(), Some("42.50".into()));
+        assert_eq!(ok("\"-3\"").ok(), Some("-3.00".into()));
+        assert_eq!(ok("\"0.05\"").ok(), Some("0.05".into()));
+        for bad in [
+            "12.34",
+            "12",
+            "\"-0.009\"",
+            "\"1.005\"",
+            "\"1e3\"",
+            "\"+1\"",
+            "\" 1\"",
+            "\"1,000\"",
+            "\"\"",
+            "\"-\"",
+            "\".5\"",
+            "\"5.\"",
+            "\"NaN\"",
+            "null",
+            "\"12345678901234\"",
+        ] {
+            assert!(ok(bad).is_err(), "{bad} should be refused");
+        }
+    }
 
     #[test]
     fn cents_round_trip_and_display() {

@@ -18,4 +18,5 @@ mod rates;
 mod roles;
 mod search;
 mod search_fresh;
+mod strict_input;
 mod users;
