@@ -14,6 +14,7 @@ mod jobs;
 mod migrations;
 mod multi_instance;
 mod openapi;
+mod operations;
 mod rates;
 mod roles;
 mod search;
