@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod audit_trail;
 mod auth;
 mod cis;
 mod errors;
