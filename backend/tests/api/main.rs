@@ -20,3 +20,4 @@ mod rates;
 mod roles;
 mod search;
 mod users;
+mod writes;
