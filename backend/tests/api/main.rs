@@ -10,6 +10,7 @@ mod audit_trail;
 mod auth;
 mod cis;
 mod errors;
+mod import_failure;
 mod imports;
 mod jobs;
 mod migrations;
