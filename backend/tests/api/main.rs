@@ -17,6 +17,7 @@ mod migrations;
 mod multi_instance;
 mod openapi;
 mod operations;
+mod parity;
 mod rates;
 mod roles;
 mod search;
