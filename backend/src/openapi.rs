@@ -9,7 +9,7 @@ use crate::routes::{accounts, admin, auth, cis, imports, ops, orders, rates};
 
 /// The document's operations are `routes::operations!`, the list `routes::register` serves.
 macro_rules! define_api_doc {
-    ($($module:ident :: $handler:ident $(= $service:expr)?),* $(,)?) => {
+    ($($($segment:ident)::+ $(= $service:expr)?),* $(,)?) => {
         #[derive(OpenApi)]
         #[openapi(
             info(
@@ -20,7 +20,7 @@ macro_rules! define_api_doc {
                     it admits. Errors are `application/problem+json` with a stable `code`.",
                 license(name = "AGPL-3.0-or-later")
             ),
-            paths($($module::$handler),*),
+            paths($($($segment)::+),*),
             components(schemas(cistern_shared::ErrorCode, cistern_shared::FieldError, cistern_shared::Problem)),
             modifiers(&Security),
             tags(

@@ -15,7 +15,8 @@ use actix_web::web;
 /// THE list of API operations, in registration order (literal paths before the `{id}` ones of
 /// the same prefix). It feeds both `register` (what the server answers) and the `paths(...)` of
 /// `openapi::ApiDoc` (what the spec documents), so neither can have an operation the other
-/// lacks. An entry is a handler carrying `#[utoipa::path]`; `= expr` registers `expr` instead
+/// lacks. An entry is the path of a handler carrying `#[utoipa::path]` (any depth of modules:
+/// `customers::get` or `cis::customers::get`); `= expr` registers `expr` instead
 /// of the handler itself (a resource with its own configuration).
 ///
 /// Call it with the name of a macro that takes the list: `operations!(my_macro)`.
@@ -101,14 +102,13 @@ pub(crate) use operations;
 macro_rules! define_register {
     (@service $handler:path) => { $handler };
     (@service $handler:path, $service:expr) => { $service };
-    ($($module:ident :: $handler:ident $(= $service:expr)?),* $(,)?) => {
+    ($($($segment:ident)::+ $(= $service:expr)?),* $(,)?) => {
         pub fn register(cfg: &mut web::ServiceConfig) {
-            $( cfg.service(define_register!(@service $module::$handler $(, $service)?)); )*
+            $( cfg.service(define_register!(@service $($segment)::+ $(, $service)?)); )*
         }
 
-        /// Every operation's handler, as `module::handler`, in registration order.
-        pub const OPERATIONS: &[&str] =
-            &[$(concat!(stringify!($module), "::", stringify!($handler))),*];
+        /// Every operation's handler path (`module::handler`), in registration order.
+        pub const OPERATIONS: &[&str] = &[$(stringify!($($segment)::+)),*];
     };
 }
 

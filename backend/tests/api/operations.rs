@@ -166,7 +166,7 @@ pub fn assert_table_matches_spec(spec: &Value) {
     // ... and the spec documents exactly the operations the server registers.
     let mut handlers: Vec<&str> = cistern_backend::routes::OPERATIONS
         .iter()
-        .map(|h| h.rsplit("::").next().expect("handler"))
+        .map(|h| h.rsplit("::").next().expect("handler").trim())
         .collect();
     let mut ids: Vec<String> = spec["paths"]
         .as_object()
