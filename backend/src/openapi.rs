@@ -7,109 +7,45 @@ use utoipa::{Modify, OpenApi};
 
 use crate::routes::{accounts, admin, auth, cis, imports, ops, orders, rates};
 
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Cistern API",
-        description = "Customer information and billing for city water and sewer utilities.\n\n\
-            Authenticate with `Authorization: Bearer <access token>` from `POST /api/v1/auth/login`, \
-            or, for integrator users, `X-Api-Key: <key>`. Every operation's security lists the roles \
-            it admits. Errors are `application/problem+json` with a stable `code`.",
-        license(name = "AGPL-3.0-or-later")
-    ),
-    paths(
-        ops::health,
-        ops::ready,
-        auth::login,
-        auth::refresh,
-        auth::logout,
-        auth::me,
-        auth::change_password,
-        admin::list_users,
-        admin::create_user,
-        admin::get_user,
-        admin::update_user,
-        admin::reset_password,
-        admin::revoke_sessions,
-        admin::create_api_key,
-        admin::audit_log,
-        admin::list_jobs,
-        admin::enqueue_job,
-        admin::get_job,
-        accounts::dashboard,
-        accounts::cycles,
-        accounts::search,
-        accounts::get,
-        accounts::portal_accounts,
-        cis::get_customer,
-        cis::create_customer,
-        cis::update_customer,
-        cis::add_contact,
-        cis::list_premises,
-        cis::get_premise,
-        cis::create_premise,
-        cis::update_premise,
-        cis::add_service,
-        cis::service_status,
-        cis::add_sdc,
-        cis::consumption,
-        cis::list_meters,
-        cis::get_meter,
-        cis::create_meter,
-        cis::overview,
-        cis::add_note,
-        cis::list_complaints,
-        cis::open_complaint,
-        cis::update_complaint,
-        cis::list_vendors,
-        cis::create_vendor,
-        cis::update_vendor,
-        orders::list,
-        orders::assignees,
-        orders::sheet,
-        orders::get,
-        orders::create,
-        orders::assign,
-        orders::complete,
-        orders::cancel,
-        orders::move_in,
-        orders::move_out,
-        orders::transfer,
-        imports::conversion,
-        rates::list_books,
-        rates::rate_list,
-        rates::list_versions,
-        rates::create,
-        rates::import,
-        rates::validate_document,
-        rates::get,
-        rates::update,
-        rates::export,
-        rates::approve,
-        rates::retire,
-        rates::quote,
-    ),
-    components(schemas(cistern_shared::ErrorCode, cistern_shared::FieldError, cistern_shared::Problem)),
-    modifiers(&Security),
-    tags(
-        (name = "auth", description = "Sign-in, sessions and your password"),
-        (name = "users", description = "User administration"),
-        (name = "audit", description = "The audit trail"),
-        (name = "jobs", description = "Background jobs"),
-        (name = "accounts", description = "Accounts, cycles and the dashboard"),
-        (name = "portal", description = "The customer portal"),
-        (name = "customers", description = "Customers and their contact history"),
-        (name = "premises", description = "Service locations, their services and consumption"),
-        (name = "meters", description = "The meter inventory"),
-        (name = "service_orders", description = "Field work: sets, turn-ons, final reads, rereads, change-outs..."),
-        (name = "complaints", description = "Customer complaints"),
-        (name = "vendors", description = "Vendor files"),
-        (name = "rates", description = "Rate schedules (versioned, maker-checker approval) and bill quotes"),
-        (name = "imports", description = "Conversion import from a previous billing system"),
-        (name = "operations", description = "Health and readiness")
-    )
-)]
-pub struct ApiDoc;
+/// The document's operations are `routes::operations!`, the list `routes::register` serves.
+macro_rules! define_api_doc {
+    ($($($segment:ident)::+ $(= $service:expr)?),* $(,)?) => {
+        #[derive(OpenApi)]
+        #[openapi(
+            info(
+                title = "Cistern API",
+                description = "Customer information and billing for city water and sewer utilities.\n\n\
+                    Authenticate with `Authorization: Bearer <access token>` from `POST /api/v1/auth/login`, \
+                    or, for integrator users, `X-Api-Key: <key>`. Every operation's security lists the roles \
+                    it admits. Errors are `application/problem+json` with a stable `code`.",
+                license(name = "AGPL-3.0-or-later")
+            ),
+            paths($($($segment)::+),*),
+            components(schemas(cistern_shared::ErrorCode, cistern_shared::FieldError, cistern_shared::Problem)),
+            modifiers(&Security),
+            tags(
+                (name = "auth", description = "Sign-in, sessions and your password"),
+                (name = "users", description = "User administration"),
+                (name = "audit", description = "The audit trail"),
+                (name = "jobs", description = "Background jobs"),
+                (name = "accounts", description = "Accounts, cycles and the dashboard"),
+                (name = "portal", description = "The customer portal"),
+                (name = "customers", description = "Customers and their contact history"),
+                (name = "premises", description = "Service locations, their services and consumption"),
+                (name = "meters", description = "The meter inventory"),
+                (name = "service_orders", description = "Field work: sets, turn-ons, final reads, rereads, change-outs..."),
+                (name = "complaints", description = "Customer complaints"),
+                (name = "vendors", description = "Vendor files"),
+                (name = "rates", description = "Rate schedules (versioned, maker-checker approval) and bill quotes"),
+                (name = "imports", description = "Conversion import from a previous billing system"),
+                (name = "operations", description = "Health and readiness")
+            )
+        )]
+        pub struct ApiDoc;
+    };
+}
+
+crate::routes::operations!(define_api_doc);
 
 struct Security;
 

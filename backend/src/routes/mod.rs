@@ -12,77 +12,104 @@ pub mod rates;
 
 use actix_web::web;
 
-pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.service(ops::health)
-        .service(ops::ready)
-        .service(auth::login)
-        .service(auth::refresh)
-        .service(auth::logout)
-        .service(auth::me)
-        .service(auth::change_password)
-        .service(admin::list_users)
-        .service(admin::create_user)
-        .service(admin::get_user)
-        .service(admin::update_user)
-        .service(admin::reset_password)
-        .service(admin::revoke_sessions)
-        .service(admin::create_api_key)
-        .service(admin::audit_log)
-        .service(admin::list_jobs)
-        .service(admin::enqueue_job)
-        .service(admin::get_job)
-        .service(accounts::dashboard)
-        .service(accounts::cycles)
-        .service(accounts::search)
-        .service(accounts::get)
-        .service(accounts::portal_accounts)
-        .service(cis::get_customer)
-        .service(cis::create_customer)
-        .service(cis::update_customer)
-        .service(cis::add_contact)
-        .service(cis::list_premises)
-        .service(cis::get_premise)
-        .service(cis::create_premise)
-        .service(cis::update_premise)
-        .service(cis::add_service)
-        .service(cis::service_status)
-        .service(cis::add_sdc)
-        .service(cis::consumption)
-        .service(cis::list_meters)
-        .service(cis::get_meter)
-        .service(cis::create_meter)
-        .service(cis::overview)
-        .service(cis::add_note)
-        .service(cis::list_complaints)
-        .service(cis::open_complaint)
-        .service(cis::update_complaint)
-        .service(cis::list_vendors)
-        .service(cis::create_vendor)
-        .service(cis::update_vendor)
-        .service(orders::list)
-        .service(orders::assignees)
-        .service(orders::sheet)
-        .service(orders::get)
-        .service(orders::create)
-        .service(orders::assign)
-        .service(orders::complete)
-        .service(orders::cancel)
-        .service(orders::move_in)
-        .service(orders::move_out)
-        .service(orders::transfer);
-    // Its own JSON body limit (64 MiB), so a resource rather than a macro route.
-    cfg.service(imports::conversion_service());
-    // Rate schedules: literal paths before the `{id}` ones.
-    cfg.service(rates::list_books)
-        .service(rates::rate_list)
-        .service(rates::list_versions)
-        .service(rates::create)
-        .service(rates::import)
-        .service(rates::validate_document)
-        .service(rates::get)
-        .service(rates::update)
-        .service(rates::export)
-        .service(rates::approve)
-        .service(rates::retire)
-        .service(rates::quote);
+/// THE list of API operations, in registration order (literal paths before the `{id}` ones of
+/// the same prefix). It feeds both `register` (what the server answers) and the `paths(...)` of
+/// `openapi::ApiDoc` (what the spec documents), so neither can have an operation the other
+/// lacks. An entry is the path of a handler carrying `#[utoipa::path]` (any depth of modules:
+/// `customers::get` or `cis::customers::get`); `= expr` registers `expr` instead
+/// of the handler itself (a resource with its own configuration).
+///
+/// Call it with the name of a macro that takes the list: `operations!(my_macro)`.
+macro_rules! operations {
+    ($then:ident) => {
+        $then! {
+            ops::health,
+            ops::ready,
+            auth::login,
+            auth::refresh,
+            auth::logout,
+            auth::me,
+            auth::change_password,
+            admin::list_users,
+            admin::create_user,
+            admin::get_user,
+            admin::update_user,
+            admin::reset_password,
+            admin::revoke_sessions,
+            admin::create_api_key,
+            admin::audit_log,
+            admin::list_jobs,
+            admin::enqueue_job,
+            admin::get_job,
+            accounts::dashboard,
+            accounts::cycles,
+            accounts::search,
+            accounts::get,
+            accounts::portal_accounts,
+            cis::get_customer,
+            cis::create_customer,
+            cis::update_customer,
+            cis::add_contact,
+            cis::list_premises,
+            cis::get_premise,
+            cis::create_premise,
+            cis::update_premise,
+            cis::add_service,
+            cis::service_status,
+            cis::add_sdc,
+            cis::consumption,
+            cis::list_meters,
+            cis::get_meter,
+            cis::create_meter,
+            cis::overview,
+            cis::add_note,
+            cis::list_complaints,
+            cis::open_complaint,
+            cis::update_complaint,
+            cis::list_vendors,
+            cis::create_vendor,
+            cis::update_vendor,
+            orders::list,
+            orders::assignees,
+            orders::sheet,
+            orders::get,
+            orders::create,
+            orders::assign,
+            orders::complete,
+            orders::cancel,
+            orders::move_in,
+            orders::move_out,
+            orders::transfer,
+            // Its own JSON body limit (64 MiB), so a resource rather than a macro route.
+            imports::conversion = imports::conversion_service(),
+            rates::list_books,
+            rates::rate_list,
+            rates::list_versions,
+            rates::create,
+            rates::import,
+            rates::validate_document,
+            rates::get,
+            rates::update,
+            rates::export,
+            rates::approve,
+            rates::retire,
+            rates::quote,
+        }
+    };
 }
+pub(crate) use operations;
+
+macro_rules! define_register {
+    (@service $handler:path) => { $handler };
+    (@service $handler:path, $service:expr) => { $service };
+    ($($($segment:ident)::+ $(= $service:expr)?),* $(,)?) => {
+        pub fn register(cfg: &mut web::ServiceConfig) {
+            $( cfg.service(define_register!(@service $($segment)::+ $(, $service)?)); )*
+        }
+
+        /// Every operation's handler path (`module::handler`), in registration order.
+        pub const OPERATIONS: &[&str] = &[$(stringify!($($segment)::+)),*];
+    };
+}
+
+operations!(define_register);

@@ -14,7 +14,7 @@ use crate::helpers::{assert_problem, spawn, Auth, Db, TestApp};
 const PATH: &str = "/api/v1/imports/conversion";
 
 /// The sample files exactly as docs/import.md publishes them.
-fn samples() -> Map<String, Value> {
+pub(crate) fn samples() -> Map<String, Value> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/import-samples");
     let mut files = Map::new();
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -33,7 +33,7 @@ fn body(files: &Map<String, Value>) -> Value {
 }
 
 /// Rows in every table an import writes (and the audit trail).
-async fn row_counts(app: &TestApp) -> Vec<i64> {
+pub(crate) async fn row_counts(app: &TestApp) -> Vec<i64> {
     app.run(|c| {
         vec![
             customers::table.count().get_result::<i64>(c).unwrap(),

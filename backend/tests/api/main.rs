@@ -6,17 +6,22 @@
 mod helpers;
 
 mod accounts;
+mod audit_trail;
 mod auth;
 mod cis;
 mod errors;
+mod import_failure;
 mod imports;
 mod jobs;
 mod migrations;
 mod multi_instance;
 mod openapi;
+mod operations;
+mod parity;
 mod rates;
 mod roles;
 mod search;
 mod search_fresh;
 mod strict_input;
 mod users;
+mod writes;
