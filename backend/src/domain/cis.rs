@@ -705,7 +705,12 @@ pub fn meters_by_ids(c: &mut DbConnection, ids: &[String]) -> ApiResult<Vec<Mete
             meter_reads::source,
             meter_reads::note,
         ))
-        .order((meter_reads::read_on.desc(), meter_reads::created_at.desc()))
+        .order((
+            meter_reads::read_on.desc(),
+            meter_reads::created_at.desc(),
+            meter_reads::register_code.asc(),
+            meter_reads::id.asc(),
+        ))
         .load(c)?;
     rows.into_iter()
         .map(|r| {
