@@ -5,7 +5,10 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::SecurityRequirement;
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{accounts, admin, auth, cis, imports, ops, orders, rates};
+use crate::routes::{
+    accounts, admin, auth, complaints, contacts, customers, imports, meters, notes, ops, orders,
+    premises, rates, sdcs, services, vendors,
+};
 
 /// The document's operations are `routes::operations!`, the list `routes::register` serves.
 macro_rules! define_api_doc {

@@ -24,11 +24,11 @@ use std::io::Read as _;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use cistern_shared::cis::{
-    MeterKind, MeterStatus, MeterUnit, Occupant, RegisterCode, ServiceStatus, ServiceType,
-};
 use cistern_shared::dto::{AccountStatus, Locale};
 use cistern_shared::import::{ConversionReport, ImportFileCounts, ImportOutcome, ImportProblem};
+use cistern_shared::meters::{MeterKind, MeterStatus, MeterUnit, RegisterCode};
+use cistern_shared::orders::Occupant;
+use cistern_shared::services::{ServiceStatus, ServiceType};
 use cistern_shared::{ErrorCode, FieldError, Money};
 use diesel::prelude::*;
 use rust_decimal::Decimal;

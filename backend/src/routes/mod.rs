@@ -4,11 +4,19 @@
 pub mod accounts;
 pub mod admin;
 pub mod auth;
-pub mod cis;
+pub mod complaints;
+pub mod contacts;
+pub mod customers;
 pub mod imports;
+pub mod meters;
+pub mod notes;
 pub mod ops;
 pub mod orders;
+pub mod premises;
 pub mod rates;
+pub mod sdcs;
+pub mod services;
+pub mod vendors;
 
 use actix_web::web;
 
@@ -46,29 +54,29 @@ macro_rules! operations {
             accounts::search,
             accounts::get,
             accounts::portal_accounts,
-            cis::get_customer,
-            cis::create_customer,
-            cis::update_customer,
-            cis::add_contact,
-            cis::list_premises,
-            cis::get_premise,
-            cis::create_premise,
-            cis::update_premise,
-            cis::add_service,
-            cis::service_status,
-            cis::add_sdc,
-            cis::consumption,
-            cis::list_meters,
-            cis::get_meter,
-            cis::create_meter,
-            cis::overview,
-            cis::add_note,
-            cis::list_complaints,
-            cis::open_complaint,
-            cis::update_complaint,
-            cis::list_vendors,
-            cis::create_vendor,
-            cis::update_vendor,
+            customers::get_customer,
+            customers::create_customer,
+            customers::update_customer,
+            contacts::add_contact,
+            premises::list_premises,
+            premises::get_premise,
+            premises::create_premise,
+            premises::update_premise,
+            services::add_service,
+            services::service_status,
+            sdcs::add_sdc,
+            premises::consumption,
+            meters::list_meters,
+            meters::get_meter,
+            meters::create_meter,
+            accounts::overview,
+            notes::add_note,
+            complaints::list_complaints,
+            complaints::open_complaint,
+            complaints::update_complaint,
+            vendors::list_vendors,
+            vendors::create_vendor,
+            vendors::update_vendor,
             orders::list,
             orders::assignees,
             orders::sheet,
