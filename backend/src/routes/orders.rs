@@ -189,10 +189,7 @@ pub async fn sheet(
             let o = orders::get(c, Some(&who), &id)?;
             let locale = match lang {
                 Some(l) => l,
-                None => {
-                    let u = crate::domain::users::find_by_id(c, &who.user_id)?;
-                    Locale::parse(&u.locale).unwrap_or_default()
-                }
+                None => crate::domain::users::find_by_id(c, &who.user_id)?.locale,
             };
             let bytes = crate::domain::sheets::work_order(c, &o, locale)?;
             Ok((bytes, o.number))
