@@ -5,7 +5,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::SecurityRequirement;
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{accounts, admin, auth, cis, imports, ops, orders, rates};
+use crate::routes::{accounts, admin, auth, cis, imports, moves, ops, orders, rates};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -72,9 +72,9 @@ use crate::routes::{accounts, admin, auth, cis, imports, ops, orders, rates};
         orders::assign,
         orders::complete,
         orders::cancel,
-        orders::move_in,
-        orders::move_out,
-        orders::transfer,
+        moves::move_in,
+        moves::move_out,
+        moves::transfer,
         imports::conversion,
         rates::list_books,
         rates::rate_list,

@@ -4,8 +4,10 @@
 pub mod accounts;
 pub mod audit;
 pub mod cis;
+pub mod consumption;
 pub mod import;
 pub mod jobs;
+pub mod moves;
 pub mod orders;
 pub mod rates;
 pub mod search;

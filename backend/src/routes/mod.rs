@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod cis;
 pub mod imports;
+pub mod moves;
 pub mod ops;
 pub mod orders;
 pub mod rates;
@@ -67,9 +68,9 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(orders::assign)
         .service(orders::complete)
         .service(orders::cancel)
-        .service(orders::move_in)
-        .service(orders::move_out)
-        .service(orders::transfer);
+        .service(moves::move_in)
+        .service(moves::move_out)
+        .service(moves::transfer);
     // Its own JSON body limit (64 MiB), so a resource rather than a macro route.
     cfg.service(imports::conversion_service());
     // Rate schedules: literal paths before the `{id}` ones.
