@@ -34,3 +34,60 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     DateTime::<Utc>::from_naive_utc_and_offset(t, Utc)
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+
+    use super::*;
+    use crate::db::schema::{jobs, users};
+    use crate::db::DbPool;
+
+    fn pool() -> (tempfile::TempDir, DbPool) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("models.db").display());
+        let pool = DbPool::new(&url, 1).unwrap();
+        crate::db::run_migrations(&mut pool.get().unwrap()).unwrap();
+        (dir, pool)
+    }
+
+    /// A value no code path writes (here past the CHECK constraints, as an old database or a
+    /// hand edit could hold it) fails to load, naming the type and the value; it never turns
+    /// into a default.
+    #[test]
+    fn an_unknown_enum_value_in_the_database_is_an_error() {
+        let (_dir, pool) = pool();
+        let mut c = pool.get().unwrap();
+        c.batch_execute(
+            "PRAGMA ignore_check_constraints = ON; \
+             INSERT INTO users (id, username, display_name, role, active, locale, created_at, updated_at) \
+             VALUES ('u1', 'a', 'A', 'root', TRUE, 'en', '2026-01-01 00:00:00', '2026-01-01 00:00:00'), \
+                    ('u2', 'b', 'B', 'clerk', TRUE, 'fr', '2026-01-01 00:00:00', '2026-01-01 00:00:00'), \
+                    ('u3', 'c', 'C', 'clerk', TRUE, 'es', '2026-01-01 00:00:00', '2026-01-01 00:00:00'); \
+             INSERT INTO jobs (id, kind, status, run_at, attempts, created_at) \
+             VALUES ('j1', 'maintenance.purge_sessions', 'paused', '2026-01-01 00:00:00', 0, '2026-01-01 00:00:00');",
+        )
+        .unwrap();
+        let user = |c: &mut crate::db::DbConnection, id: &str| {
+            users::table.find(id).select(User::as_select()).first(c)
+        };
+        let e = user(&mut c, "u1").unwrap_err();
+        let e = format!("{e:?}");
+        assert!(e.contains("unknown Role `root`"), "{e}");
+        let e = user(&mut c, "u2").unwrap_err();
+        let e = format!("{e:?}");
+        assert!(e.contains("unknown Locale `fr`"), "{e}");
+        assert_eq!(
+            user(&mut c, "u3").unwrap().locale,
+            cistern_shared::dto::Locale::Es
+        );
+        let e = jobs::table
+            .find("j1")
+            .select(Job::as_select())
+            .first(&mut c)
+            .unwrap_err();
+        let e = format!("{e:?}");
+        assert!(e.contains("unknown JobStatus `paused`"), "{e}");
+    }
+}
