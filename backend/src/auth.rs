@@ -8,7 +8,6 @@ use argon2::password_hash::{
 };
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
-use chrono::NaiveDateTime;
 use cistern_shared::{ErrorCode, Role};
 use diesel::prelude::*;
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
@@ -16,6 +15,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::db::models::{sessions::Session, users::User};
 use crate::db::schema::{api_keys, sessions, users};
 use crate::error::{ApiError, ApiResult};
 use crate::startup::AppState;
@@ -238,15 +238,14 @@ pub mod roles {
     pub const RATE_APPROVE: &[Role] = &[FinanceDirector, Lead];
 }
 
-#[derive(Queryable)]
+/// A session with its user, read in one join.
+#[derive(Queryable, Selectable)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 struct SessionUser {
-    user_id: String,
-    username: String,
-    role: String,
-    customer_id: Option<String>,
-    active: bool,
-    expires_at: NaiveDateTime,
-    revoked_at: Option<NaiveDateTime>,
+    #[diesel(embed)]
+    user: User,
+    #[diesel(embed)]
+    session: Session,
 }
 
 /// What the authentication middleware found, kept in the request's extensions.
@@ -328,58 +327,47 @@ impl FromRequest for Principal {
 }
 
 fn principal_for_session(pool: &crate::db::DbPool, claims: &Claims) -> ApiResult<Principal> {
-    let mut conn = pool.get()?;
-    let row: Option<SessionUser> = sessions::table
-        .inner_join(users::table)
-        .filter(sessions::id.eq(&claims.sid))
-        .filter(users::id.eq(&claims.sub))
-        .select((
-            users::id,
-            users::username,
-            users::role,
-            users::customer_id,
-            users::active,
-            sessions::expires_at,
-            sessions::revoked_at,
-        ))
-        .first(&mut conn)
-        .optional()?;
-    let row = row.ok_or_else(ApiError::unauthenticated)?;
+    let row = pool.read(|c| -> ApiResult<Option<SessionUser>> {
+        Ok(sessions::table
+            .inner_join(users::table)
+            .filter(sessions::id.eq(&claims.sid))
+            .filter(users::id.eq(&claims.sub))
+            .select(SessionUser::as_select())
+            .first(c.db())
+            .optional()?)
+    })?;
+    let SessionUser { user, session } = row.ok_or_else(ApiError::unauthenticated)?;
     let now = crate::db::now();
-    if !row.active || row.revoked_at.is_some() || row.expires_at <= now {
+    if !user.active || session.revoked_at.is_some() || session.expires_at <= now {
         return Err(ApiError::unauthenticated());
     }
-    let role = Role::parse(&row.role).ok_or_else(|| ApiError::internal("unknown role in users"))?;
     Ok(Principal {
-        user_id: row.user_id,
-        username: row.username,
-        role,
-        customer_id: row.customer_id,
+        user_id: user.id,
+        username: user.username,
+        role: user.role,
+        customer_id: user.customer_id,
         session_id: Some(claims.sid.clone()),
     })
 }
 
 fn principal_for_api_key(pool: &crate::db::DbPool, key: &str) -> ApiResult<Principal> {
-    let mut conn = pool.get()?;
-    let row: Option<(String, String, String, bool)> = api_keys::table
-        .inner_join(users::table)
-        .filter(api_keys::key_hash.eq(token_hash(key)))
-        .filter(api_keys::revoked_at.is_null())
-        .select((users::id, users::username, users::role, users::active))
-        .first(&mut conn)
-        .optional()?;
-    match row {
-        Some((user_id, username, role, true)) => {
-            let role =
-                Role::parse(&role).ok_or_else(|| ApiError::internal("unknown role in users"))?;
-            Ok(Principal {
-                user_id,
-                username,
-                role,
-                customer_id: None,
-                session_id: None,
-            })
-        }
+    let user = pool.read(|c| -> ApiResult<Option<User>> {
+        Ok(api_keys::table
+            .inner_join(users::table)
+            .filter(api_keys::key_hash.eq(token_hash(key)))
+            .filter(api_keys::revoked_at.is_null())
+            .select(User::as_select())
+            .first(c.db())
+            .optional()?)
+    })?;
+    match user {
+        Some(user) if user.active => Ok(Principal {
+            user_id: user.id,
+            username: user.username,
+            role: user.role,
+            customer_id: None,
+            session_id: None,
+        }),
         _ => Err(ApiError::new(ErrorCode::Unauthenticated)),
     }
 }

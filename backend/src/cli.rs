@@ -132,24 +132,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             crate::error::validate(&req).map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
             let state = AppState::build(config)?;
-            let user = crate::domain::users::create(
-                &state.pool,
-                &state.hasher,
-                &Actor::system("cli"),
-                &req,
-            )
-            .map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
+            let hash = crate::domain::users::new_user_password_hash(&state.hasher, &req)
+                .map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
+            let user = state
+                .pool
+                .write(|tx| crate::domain::users::create(tx, &Actor::system("cli"), &req, hash))
+                .map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
             println!(
                 "created {} ({}) with id {}",
                 user.username, user.role, user.id
             );
             if role == Role::Integrator {
-                let key = crate::domain::users::create_api_key(
-                    &state.pool,
-                    &Actor::system("cli"),
-                    &user.id,
-                )
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let key = state
+                    .pool
+                    .write(|tx| {
+                        crate::domain::users::create_api_key(tx, &Actor::system("cli"), &user.id)
+                    })
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
                 println!("API key (shown once): {}", key.key);
             }
             Ok(())

@@ -6,8 +6,8 @@ use utoipa::openapi::SecurityRequirement;
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    accounts, admin, auth, complaints, contacts, customers, imports, meters, notes, ops, orders,
-    premises, rates, sdcs, services, vendors,
+    accounts, admin, auth, complaints, contacts, customers, imports, meters, moves, notes, ops,
+    orders, premises, rates, sdcs, services, vendors,
 };
 
 /// The document's operations are `routes::operations!`, the list `routes::register` serves.

@@ -9,7 +9,7 @@ use crate::auth::{token_hash, PasswordPolicy};
 use crate::db::schema::{accounts, api_keys, customers, cycles, premises};
 use crate::db::{now, DbConnection, DbPool, WriteTx};
 use crate::domain::audit::{self, Actor, Change};
-use crate::domain::users::UserRow;
+use crate::domain::users::User;
 use crate::error::{ApiError, ApiResult};
 
 /// The demo integrator's API key. Demo data only: never seed a production database.
@@ -386,7 +386,7 @@ fn load_city(c: &mut DbConnection) -> ApiResult<i64> {
     Ok(i64::try_from(new_accounts.len()).unwrap_or(i64::MAX))
 }
 
-fn load_users(c: &mut DbConnection, hashed: &[(Role, String, Option<String>)]) -> ApiResult<()> {
+fn load_users(c: &mut WriteTx<'_>, hashed: &[(Role, String, Option<String>)]) -> ApiResult<()> {
     let t = now();
     for (role, username, hash) in hashed {
         let display = DEMO_USERS
@@ -404,14 +404,14 @@ fn load_users(c: &mut DbConnection, hashed: &[(Role, String, Option<String>)]) -
         );
         crate::domain::users::insert(
             c,
-            &UserRow {
+            &User {
                 id: user_id.clone(),
                 username: username.clone(),
                 display_name: display.to_owned(),
-                role: role.as_str().to_owned(),
+                role: *role,
                 password_hash: hash.clone(),
                 active: true,
-                locale: "en".into(),
+                locale: cistern_shared::dto::Locale::En,
                 customer_id: (*role == Role::Customer).then(|| id("cus", 1)),
                 created_at: t,
                 updated_at: t,
@@ -426,7 +426,7 @@ fn load_users(c: &mut DbConnection, hashed: &[(Role, String, Option<String>)]) -
                     api_keys::key_hash.eq(token_hash(DEMO_API_KEY)),
                     api_keys::created_at.eq(t),
                 ))
-                .execute(c)?;
+                .execute(c.db())?;
         }
     }
     Ok(())
@@ -444,7 +444,7 @@ const DEMO_RATES: &[&str] = &[
 
 /// The demo rate books, written by the lead and approved by the finance director (a second
 /// person, as maker-checker requires).
-fn load_rates(c: &mut DbConnection) -> ApiResult<()> {
+fn load_rates(c: &mut WriteTx<'_>) -> ApiResult<()> {
     let user = |name: &str| {
         DEMO_USERS
             .iter()

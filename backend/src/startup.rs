@@ -9,6 +9,7 @@ use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{from_fn, Compress, DefaultHeaders, Next};
 use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use cistern_shared::dto::JobStatus;
 use cistern_shared::{ErrorCode, Problem};
 use tracing::Instrument;
 use utoipa::OpenApi;
@@ -17,6 +18,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::{JwtKeys, PasswordPolicy};
 use crate::config::{Config, Mode};
 use crate::db::{self, DbPool};
+use crate::domain::jobs;
 use crate::error::{self, ApiError, ApiResult};
 
 /// What every request handler can reach. Cheap to clone.
@@ -363,9 +365,9 @@ pub async fn job_worker(state: AppState) {
         }
         let outcome = tokio::task::spawn_blocking(move || -> ApiResult<usize> {
             if schedule_now {
-                crate::domain::jobs::schedule_recurring(&s.pool)?;
+                s.pool.write(jobs::schedule_recurring)?;
             }
-            crate::domain::jobs::run_due(&s.pool, &s.instance_id)
+            run_due_jobs(&s.pool, &s.instance_id)
         })
         .await;
         match outcome {
@@ -375,4 +377,34 @@ pub async fn job_worker(state: AppState) {
         }
         tokio::time::sleep(every).await;
     }
+}
+
+/// Claims and runs due jobs until none is left; answers how many it ran. Each step is its own
+/// transaction: the claim commits before the job runs (so no other instance takes it), the
+/// job's work commits or rolls back on its own, and its outcome is recorded either way.
+pub fn run_due_jobs(pool: &DbPool, instance: &str) -> ApiResult<usize> {
+    let mut ran = 0;
+    while let Some(job) = claim_next_job(pool, instance)? {
+        let started = crate::db::now();
+        let (status, result) = match pool.write(|tx| jobs::run(tx, &job.kind)) {
+            Ok(text) => (JobStatus::Done, text),
+            Err(e) => (JobStatus::Failed, e.to_string()),
+        };
+        tracing::info!(job = job.id, kind = job.kind, status = status.as_str(), result = %result, "job finished");
+        pool.write(|tx| jobs::finish(tx, &job.id, instance, started, status, &result))?;
+        ran += 1;
+    }
+    Ok(ran)
+}
+
+/// Claims one due job for `instance`, trying the oldest few in turn.
+fn claim_next_job(pool: &DbPool, instance: &str) -> ApiResult<Option<jobs::DueJob>> {
+    let t = crate::db::now();
+    let candidates = pool.read(|c| jobs::due(c, t))?;
+    for job in candidates {
+        if pool.write(|tx| jobs::claim(tx, &job.id, instance, t))? {
+            return Ok(Some(job));
+        }
+    }
+    Ok(None)
 }

@@ -353,14 +353,38 @@ pub struct ReadyDto {
     pub migrations_current: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+// Where a background job is; stored as TEXT in `jobs.status` (a plain comment: a doc comment
+// would change the OpenAPI description).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema))]
+#[cfg_attr(feature = "server", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "server", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     Pending,
     Running,
     Done,
     Failed,
+}
+
+impl JobStatus {
+    pub const ALL: [JobStatus; 4] = [
+        JobStatus::Pending,
+        JobStatus::Running,
+        JobStatus::Done,
+        JobStatus::Failed,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Pending => "pending",
+            JobStatus::Running => "running",
+            JobStatus::Done => "done",
+            JobStatus::Failed => "failed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<JobStatus> {
+        JobStatus::ALL.into_iter().find(|j| j.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -391,3 +415,5 @@ pub struct EnqueueJobRequest {
 crate::text_column!(Locale);
 
 crate::text_column!(AccountStatus);
+
+crate::text_column!(JobStatus);

@@ -17,6 +17,8 @@ use validator::Validate;
 /// Where a version is in its life: draft -> approved -> retired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema))]
+#[cfg_attr(feature = "server", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "server", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(rename_all = "snake_case")]
 pub enum RateStatus {
     /// Being written; may still change.
@@ -208,3 +210,5 @@ mod tests {
         assert!(bad.is_err());
     }
 }
+
+crate::text_column!(RateStatus);

@@ -1,11 +1,11 @@
 //! The audit trail: who changed what, when, from what to what, and why. Written in the same
 //! transaction as the change it records; the database refuses updates and deletes of it.
 
-use chrono::{DateTime, Utc};
 use cistern_shared::dto::{AuditEntryDto, Page};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use crate::db::models::audit_log::{AuditEntry, NewAuditEntry};
 use crate::db::schema::audit_log;
 use crate::db::DbConnection;
 
@@ -48,20 +48,22 @@ pub fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
     serde_json::to_value(value).ok()
 }
 
+/// Writes one audit entry. Takes the connection for now, as its callers in every module do;
+/// a change always reaches it inside a write transaction.
 pub fn record(conn: &mut DbConnection, actor: &Actor, change: Change<'_>) -> QueryResult<()> {
     diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::at.eq(crate::db::now()),
-            audit_log::actor_id.eq(&actor.user_id),
-            audit_log::actor_username.eq(&actor.username),
-            audit_log::action.eq(change.action),
-            audit_log::entity_type.eq(change.entity_type),
-            audit_log::entity_id.eq(change.entity_id),
-            audit_log::before_json.eq(change.before.map(|v| v.to_string())),
-            audit_log::after_json.eq(change.after.map(|v| v.to_string())),
-            audit_log::reason.eq(change.reason),
-            audit_log::request_id.eq(&actor.request_id),
-        ))
+        .values(NewAuditEntry {
+            at: crate::db::now(),
+            actor_id: actor.user_id.as_deref(),
+            actor_username: actor.username.as_deref(),
+            action: change.action,
+            entity_type: change.entity_type,
+            entity_id: change.entity_id,
+            before_json: change.before.map(|v| v.to_string()),
+            after_json: change.after.map(|v| v.to_string()),
+            reason: change.reason,
+            request_id: actor.request_id.as_deref(),
+        })
         .execute(conn)?;
     Ok(())
 }
@@ -81,19 +83,6 @@ pub struct AuditQuery {
     /// Rows per page (1 to 200, default 50).
     pub per_page: Option<i64>,
 }
-
-type Row = (
-    i64,
-    chrono::NaiveDateTime,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
 
 pub fn query(
     conn: &mut DbConnection,
@@ -117,38 +106,14 @@ pub fn query(
         s
     };
     let total: i64 = filtered().count().get_result(conn)?;
-    let rows: Vec<Row> = filtered()
-        .select((
-            audit_log::id,
-            audit_log::at,
-            audit_log::actor_id,
-            audit_log::actor_username,
-            audit_log::action,
-            audit_log::entity_type,
-            audit_log::entity_id,
-            audit_log::before_json,
-            audit_log::after_json,
-            audit_log::reason,
-        ))
+    let items = filtered()
+        .select(AuditEntry::as_select())
         .order(audit_log::id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
-        .load(conn)?;
-    let parse = |s: Option<String>| s.and_then(|t| serde_json::from_str(&t).ok());
-    let items = rows
+        .load(conn)?
         .into_iter()
-        .map(|r| AuditEntryDto {
-            id: r.0,
-            at: DateTime::<Utc>::from_naive_utc_and_offset(r.1, Utc),
-            actor_id: r.2,
-            actor_username: r.3,
-            action: r.4,
-            entity_type: r.5,
-            entity_id: r.6,
-            before: parse(r.7),
-            after: parse(r.8),
-            reason: r.9,
-        })
+        .map(AuditEntryDto::from)
         .collect();
     Ok(Page {
         items,

@@ -4,13 +4,20 @@
 //! A job is claimed by a conditional UPDATE (`... WHERE status = 'pending'`): the database
 //! lets exactly one instance's update match. A claim carries a lease; a job whose instance
 //! died is claimed again when its lease runs out.
+//!
+//! Each step is its own function over the caller's transaction; the job runner
+//! (`startup::run_due_jobs`) strings them together, one transaction per step, so a claim is
+//! visible to the other instances before the job runs.
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{Duration, NaiveDateTime};
 use cistern_shared::dto::{JobDto, JobStatus};
 use diesel::prelude::*;
 
+use crate::db::models::job_runs::NewJobRun;
+use crate::db::models::jobs::Job;
+use crate::db::models::locks::Lock;
 use crate::db::schema::{job_runs, jobs, locks, login_attempts, sessions};
-use crate::db::{is_unique_violation, now, DbConnection, DbPool};
+use crate::db::{is_unique_violation, now, DbConnection, WriteTx};
 use crate::domain::audit::{self, Actor, Change};
 use crate::domain::new_id;
 use crate::error::{ApiError, ApiResult};
@@ -21,83 +28,28 @@ pub const KINDS: &[&str] = &[PURGE_SESSIONS];
 
 const LEASE_SECS: i64 = 300;
 
-fn status_of(s: &str) -> JobStatus {
-    match s {
-        "running" => JobStatus::Running,
-        "done" => JobStatus::Done,
-        "failed" => JobStatus::Failed,
-        _ => JobStatus::Pending,
-    }
-}
-
-fn utc(t: NaiveDateTime) -> DateTime<Utc> {
-    DateTime::<Utc>::from_naive_utc_and_offset(t, Utc)
-}
-
-type JobRow = (
-    String,
-    String,
-    String,
-    NaiveDateTime,
-    i32,
-    Option<String>,
-    Option<NaiveDateTime>,
-    Option<String>,
-);
-
-fn to_dto(r: JobRow) -> JobDto {
-    JobDto {
-        id: r.0,
-        kind: r.1,
-        status: status_of(&r.2),
-        run_at: utc(r.3),
-        attempts: r.4,
-        claimed_by: r.5,
-        finished_at: r.6.map(utc),
-        result: r.7,
-    }
-}
-
 pub fn get(conn: &mut DbConnection, id: &str) -> ApiResult<JobDto> {
-    let row: Option<JobRow> = jobs::table
+    let row: Option<Job> = jobs::table
         .find(id)
-        .select((
-            jobs::id,
-            jobs::kind,
-            jobs::status,
-            jobs::run_at,
-            jobs::attempts,
-            jobs::claimed_by,
-            jobs::finished_at,
-            jobs::result,
-        ))
+        .select(Job::as_select())
         .first(conn)
         .optional()?;
-    row.map(to_dto).ok_or_else(ApiError::not_found)
+    row.map(JobDto::from).ok_or_else(ApiError::not_found)
 }
 
 pub fn list(conn: &mut DbConnection, limit: i64) -> ApiResult<Vec<JobDto>> {
-    let rows: Vec<JobRow> = jobs::table
-        .select((
-            jobs::id,
-            jobs::kind,
-            jobs::status,
-            jobs::run_at,
-            jobs::attempts,
-            jobs::claimed_by,
-            jobs::finished_at,
-            jobs::result,
-        ))
+    let rows: Vec<Job> = jobs::table
+        .select(Job::as_select())
         .order(jobs::created_at.desc())
         .limit(limit)
         .load(conn)?;
-    Ok(rows.into_iter().map(to_dto).collect())
+    Ok(rows.into_iter().map(JobDto::from).collect())
 }
 
 /// Queues a job to run as soon as an instance is free. With a `unique_key`, queuing the same
 /// key twice (say, from two instances' schedulers) leaves one job: `Ok(None)` the second time.
 pub fn enqueue(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     actor: &Actor,
     kind: &str,
     run_at: NaiveDateTime,
@@ -110,154 +62,150 @@ pub fn enqueue(
             format!("unknown job kind; known: {}", KINDS.join(", ")),
         ));
     }
-    let id = new_id();
+    let row = Job {
+        id: new_id(),
+        kind: kind.to_owned(),
+        status: JobStatus::Pending,
+        run_at,
+        attempts: 0,
+        claimed_by: None,
+        lease_until: None,
+        finished_at: None,
+        result: None,
+        unique_key: unique_key.map(str::to_owned),
+        created_at: now(),
+    };
     // A savepoint, so a duplicate key leaves the caller's transaction usable (PostgreSQL
     // aborts the whole transaction on an error otherwise).
-    let inserted = conn.transaction(|c| {
-        diesel::insert_into(jobs::table)
-            .values((
-                jobs::id.eq(&id),
-                jobs::kind.eq(kind),
-                jobs::status.eq("pending"),
-                jobs::run_at.eq(run_at),
-                jobs::attempts.eq(0),
-                jobs::unique_key.eq(unique_key),
-                jobs::created_at.eq(now()),
-            ))
-            .execute(c)
-    });
+    let inserted = tx
+        .db()
+        .transaction(|c| diesel::insert_into(jobs::table).values(&row).execute(c));
     match inserted {
         Ok(_) => {}
         Err(e) if is_unique_violation(&e) => return Ok(None),
         Err(e) => return Err(e.into()),
     }
     audit::record(
-        conn,
+        tx,
         actor,
         Change {
             action: "job.enqueue",
             entity_type: "job",
-            entity_id: &id,
+            entity_id: &row.id,
             before: None,
             after: Some(serde_json::json!({ "kind": kind, "unique_key": unique_key })),
             reason: None,
         },
     )?;
-    Ok(Some(id))
+    Ok(Some(row.id))
 }
 
-/// Tries to claim one due job for `instance`. Exactly one instance wins any given job.
-pub fn claim_next(pool: &DbPool, instance: &str) -> ApiResult<Option<(String, String)>> {
-    let t = now();
-    let candidates: Vec<(String, String)> = pool.read(|c| -> ApiResult<_> {
-        Ok(jobs::table
-            .filter(
-                jobs::status
-                    .eq("pending")
-                    .and(jobs::run_at.le(t))
-                    .or(jobs::status.eq("running").and(jobs::lease_until.lt(t))),
-            )
-            .select((jobs::id, jobs::kind))
-            .order(jobs::run_at.asc())
-            .limit(8)
-            .load(c.db())?)
-    })?;
-    for (id, kind) in candidates {
-        let won = pool.write(|c| -> ApiResult<bool> {
-            let n = diesel::update(
-                jobs::table.find(&id).filter(
-                    jobs::status
-                        .eq("pending")
-                        .or(jobs::status.eq("running").and(jobs::lease_until.lt(t))),
-                ),
-            )
-            .set((
-                jobs::status.eq("running"),
-                jobs::claimed_by.eq(instance),
-                jobs::lease_until.eq(t + Duration::seconds(LEASE_SECS)),
-                jobs::attempts.eq(jobs::attempts + 1),
-            ))
-            .execute(c.db())?;
-            Ok(n == 1)
-        })?;
-        if won {
-            return Ok(Some((id, kind)));
-        }
-    }
-    Ok(None)
+/// A job some instance may claim: due and pending, or running on a lease that ran out.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = jobs, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct DueJob {
+    pub id: String,
+    pub kind: String,
 }
 
-/// Claims and runs due jobs until none is left; answers how many it ran.
-pub fn run_due(pool: &DbPool, instance: &str) -> ApiResult<usize> {
-    let mut ran = 0;
-    while let Some((id, kind)) = claim_next(pool, instance)? {
-        run_claimed(pool, instance, &id, &kind)?;
-        ran += 1;
-    }
-    Ok(ran)
+/// Up to eight jobs due at `t`, oldest first.
+pub fn due(c: &mut DbConnection, t: NaiveDateTime) -> ApiResult<Vec<DueJob>> {
+    Ok(jobs::table
+        .filter(
+            jobs::status
+                .eq(JobStatus::Pending)
+                .and(jobs::run_at.le(t))
+                .or(jobs::status
+                    .eq(JobStatus::Running)
+                    .and(jobs::lease_until.lt(t))),
+        )
+        .select(DueJob::as_select())
+        .order(jobs::run_at.asc())
+        .limit(8)
+        .load(c)?)
 }
 
-fn run_claimed(pool: &DbPool, instance: &str, id: &str, kind: &str) -> ApiResult<()> {
-    let started = now();
-    let outcome = match kind {
-        PURGE_SESSIONS => purge_sessions(pool),
+/// Tries to claim a due job for `instance`: true when this instance won it. Exactly one
+/// instance wins any given job.
+pub fn claim(tx: &mut WriteTx<'_>, id: &str, instance: &str, t: NaiveDateTime) -> ApiResult<bool> {
+    let n = diesel::update(
+        jobs::table.find(id).filter(
+            jobs::status.eq(JobStatus::Pending).or(jobs::status
+                .eq(JobStatus::Running)
+                .and(jobs::lease_until.lt(t))),
+        ),
+    )
+    .set((
+        jobs::status.eq(JobStatus::Running),
+        jobs::claimed_by.eq(instance),
+        jobs::lease_until.eq(t + Duration::seconds(LEASE_SECS)),
+        jobs::attempts.eq(jobs::attempts + 1),
+    ))
+    .execute(tx.db())?;
+    Ok(n == 1)
+}
+
+/// Does the work of a claimed job of `kind`; answers what it did, for the job's result.
+pub fn run(tx: &mut WriteTx<'_>, kind: &str) -> ApiResult<String> {
+    match kind {
+        PURGE_SESSIONS => purge_sessions(tx),
         other => Err(ApiError::internal(format!(
             "no runner for job kind {other}"
         ))),
-    };
-    let (status, result) = match &outcome {
-        Ok(text) => ("done", text.clone()),
-        Err(e) => ("failed", e.to_string()),
-    };
-    tracing::info!(job = id, kind, status, result = %result, "job finished");
-    pool.write(|c| -> ApiResult<()> {
-        let finished = now();
-        diesel::insert_into(job_runs::table)
-            .values((
-                job_runs::job_id.eq(id),
-                job_runs::instance.eq(instance),
-                job_runs::started_at.eq(started),
-                job_runs::finished_at.eq(Some(finished)),
-                job_runs::outcome.eq(Some(&result)),
-            ))
-            .execute(c.db())?;
-        diesel::update(jobs::table.find(id).filter(jobs::claimed_by.eq(instance)))
-            .set((
-                jobs::status.eq(status),
-                jobs::finished_at.eq(Some(finished)),
-                jobs::result.eq(Some(&result)),
-                jobs::lease_until.eq(None::<NaiveDateTime>),
-            ))
-            .execute(c.db())?;
-        Ok(())
-    })
+    }
+}
+
+/// Records how a claimed job's run ended (if `instance` still holds it).
+pub fn finish(
+    tx: &mut WriteTx<'_>,
+    id: &str,
+    instance: &str,
+    started: NaiveDateTime,
+    status: JobStatus,
+    result: &str,
+) -> ApiResult<()> {
+    let finished = now();
+    diesel::insert_into(job_runs::table)
+        .values(NewJobRun {
+            job_id: id,
+            instance,
+            started_at: started,
+            finished_at: Some(finished),
+            outcome: Some(result),
+        })
+        .execute(tx.db())?;
+    diesel::update(jobs::table.find(id).filter(jobs::claimed_by.eq(instance)))
+        .set((
+            jobs::status.eq(status),
+            jobs::finished_at.eq(Some(finished)),
+            jobs::result.eq(Some(result)),
+            jobs::lease_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(tx.db())?;
+    Ok(())
 }
 
 /// Removes sessions and sign-in attempts that can no longer matter.
-fn purge_sessions(pool: &DbPool) -> ApiResult<String> {
-    pool.write(|c| -> ApiResult<String> {
-        let cutoff = now() - Duration::days(1);
-        let s = diesel::delete(sessions::table.filter(sessions::expires_at.lt(cutoff)))
-            .execute(c.db())?;
-        let a = diesel::delete(login_attempts::table.filter(login_attempts::at.lt(cutoff)))
-            .execute(c.db())?;
-        Ok(format!("purged {s} sessions and {a} sign-in attempts"))
-    })
+fn purge_sessions(tx: &mut WriteTx<'_>) -> ApiResult<String> {
+    let cutoff = now() - Duration::days(1);
+    let s =
+        diesel::delete(sessions::table.filter(sessions::expires_at.lt(cutoff))).execute(tx.db())?;
+    let a = diesel::delete(login_attempts::table.filter(login_attempts::at.lt(cutoff)))
+        .execute(tx.db())?;
+    Ok(format!("purged {s} sessions and {a} sign-in attempts"))
 }
 
 /// Every instance's scheduler calls this; the unique key makes the hourly job exist once.
-pub fn schedule_recurring(pool: &DbPool) -> ApiResult<()> {
+pub fn schedule_recurring(tx: &mut WriteTx<'_>) -> ApiResult<()> {
     let t = now();
     let key = format!("{PURGE_SESSIONS}@{}", t.format("%Y-%m-%dT%H"));
-    pool.write(|c| {
-        enqueue(
-            c,
-            &Actor::system("scheduler"),
-            PURGE_SESSIONS,
-            t,
-            Some(&key),
-        )
-    })?;
+    enqueue(
+        tx,
+        &Actor::system("scheduler"),
+        PURGE_SESSIONS,
+        t,
+        Some(&key),
+    )?;
     Ok(())
 }
 
@@ -272,49 +220,36 @@ pub fn runs_of(conn: &mut DbConnection, job_id: &str) -> ApiResult<Vec<String>> 
 
 /// Takes the lock `name` for `holder` for `ttl`, unless another holder has it and its time
 /// has not run out. For jobs such as billing runs that must not run twice at once.
-pub fn try_lock(pool: &DbPool, name: &str, holder: &str, ttl: Duration) -> ApiResult<bool> {
+pub fn try_lock(tx: &mut WriteTx<'_>, name: &str, holder: &str, ttl: Duration) -> ApiResult<bool> {
     let t = now();
-    let inserted = pool.write(|c| -> ApiResult<bool> {
-        let r = c.transaction(|c| {
-            diesel::insert_into(locks::table)
-                .values((
-                    locks::name.eq(name),
-                    locks::holder.eq(holder),
-                    locks::acquired_at.eq(t),
-                    locks::expires_at.eq(t + ttl),
-                ))
-                .execute(c)
-        });
-        match r {
-            Ok(_) => Ok(true),
-            Err(e) if is_unique_violation(&e) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
-    })?;
-    if inserted {
-        return Ok(true);
+    let lock = Lock {
+        name: name.to_owned(),
+        holder: holder.to_owned(),
+        acquired_at: t,
+        expires_at: t + ttl,
+    };
+    // A savepoint, so a lock held already leaves the transaction usable for the takeover.
+    let inserted = tx
+        .db()
+        .transaction(|c| diesel::insert_into(locks::table).values(&lock).execute(c));
+    match inserted {
+        Ok(_) => return Ok(true),
+        Err(e) if is_unique_violation(&e) => {}
+        Err(e) => return Err(e.into()),
     }
     // Held already: take it over only if it expired (or we hold it: renew).
-    pool.write(|c| -> ApiResult<bool> {
-        let n = diesel::update(
-            locks::table
-                .find(name)
-                .filter(locks::expires_at.lt(t).or(locks::holder.eq(holder))),
-        )
-        .set((
-            locks::holder.eq(holder),
-            locks::acquired_at.eq(t),
-            locks::expires_at.eq(t + ttl),
-        ))
-        .execute(c.db())?;
-        Ok(n == 1)
-    })
+    let n = diesel::update(
+        locks::table
+            .find(name)
+            .filter(locks::expires_at.lt(t).or(locks::holder.eq(holder))),
+    )
+    .set(&lock)
+    .execute(tx.db())?;
+    Ok(n == 1)
 }
 
-pub fn unlock(pool: &DbPool, name: &str, holder: &str) -> ApiResult<bool> {
-    pool.write(|c| -> ApiResult<bool> {
-        let n = diesel::delete(locks::table.find(name).filter(locks::holder.eq(holder)))
-            .execute(c.db())?;
-        Ok(n == 1)
-    })
+pub fn unlock(tx: &mut WriteTx<'_>, name: &str, holder: &str) -> ApiResult<bool> {
+    let n = diesel::delete(locks::table.find(name).filter(locks::holder.eq(holder)))
+        .execute(tx.db())?;
+    Ok(n == 1)
 }

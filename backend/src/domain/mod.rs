@@ -4,11 +4,13 @@
 pub mod accounts;
 pub mod audit;
 pub mod complaints;
+pub mod consumption;
 pub mod contacts;
 pub mod customers;
 pub mod import;
 pub mod jobs;
 pub mod meters;
+pub mod moves;
 pub mod notes;
 pub mod orders;
 pub mod premises;

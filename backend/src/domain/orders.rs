@@ -1,26 +1,29 @@
-//! Service orders and the workflows built on them: move-in, move-out, transfer of service,
-//! meter change-out, and the consumption that reads imply.
+//! Service orders: field work (meter sets, turn-ons and -offs, final reads, rereads, leak
+//! checks, shut-offs and reconnects, meter change-outs, locates), from creation through
+//! assignment to completion, whose effects on the account and meters are here too.
+//!
+//! The workflows that create orders for an account (move-in, move-out, transfer) are in
+//! [`crate::domain::moves`]; use at a premise in [`crate::domain::consumption`].
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use cistern_shared::dto::AccountStatus;
 use cistern_shared::meters::*;
 use cistern_shared::orders::*;
-use cistern_shared::{ErrorCode, Money, Role};
+use cistern_shared::{ErrorCode, Role};
 use diesel::prelude::*;
-use rust_decimal::Decimal;
 
 use crate::auth::Principal;
-use crate::db::schema::{
-    accounts, customers, cycles, meter_reads, meter_registers, meters, premises, service_orders,
-    users,
-};
+use crate::db::models::service_orders::{ServiceOrder, ServiceOrderView};
+use crate::db::models::users::User;
+use crate::db::schema::{accounts, customers, meters, premises, service_orders, users};
 use crate::db::{now, DbConnection, WriteTx};
 use crate::domain::audit::{self, Actor, Change};
-use crate::domain::{accounts as account_list, customers as customer_rows, meters as meter_rows};
-use crate::domain::{new_id, next_number, search, utc};
+use crate::domain::{accounts as account_list, meters as meter_rows, next_number};
+use crate::domain::{new_id, search};
 use crate::error::{ApiError, ApiResult};
+
 
 /// Order types that leave a reading of the meter behind.
 pub fn needs_reading(t: OrderType) -> bool {
@@ -43,68 +46,46 @@ pub struct OrderFilter {
     pub account_id: Option<String>,
 }
 
-type OrderRow = (
-    (
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    ),
-    (
-        NaiveDate,
-        Option<String>,
-        NaiveDateTime,
-        Option<NaiveDate>,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-    ),
-);
+/// An order with its premise's address, read in one join.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = service_orders, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+struct OrderAtPremise {
+    #[diesel(embed)]
+    order: ServiceOrder,
+    #[diesel(select_expression = premises::service_address, select_expression_type = premises::service_address)]
+    service_address: String,
+}
+
+/// An account's number and its customer's name, for order lists.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = accounts, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+struct AccountLabel {
+    id: String,
+    number: String,
+    #[diesel(select_expression = customers::name, select_expression_type = customers::name)]
+    customer_name: String,
+}
+
+/// The distinct ids `pick` finds on the orders.
+fn distinct_ids<'a>(ids: impl Iterator<Item = &'a Option<String>>) -> Vec<String> {
+    let mut v: Vec<String> = ids.flatten().cloned().collect();
+    v.sort();
+    v.dedup();
+    v
+}
 
 pub fn list_filtered(c: &mut DbConnection, f: &OrderFilter) -> ApiResult<Vec<ServiceOrderDto>> {
     let mut q = service_orders::table
         .inner_join(premises::table)
-        .select((
-            (
-                service_orders::id,
-                service_orders::number,
-                service_orders::order_type,
-                service_orders::status,
-                service_orders::priority,
-                service_orders::premise_id,
-                premises::service_address,
-                service_orders::account_id,
-                service_orders::meter_id,
-                service_orders::new_meter_id,
-                service_orders::assigned_to,
-            ),
-            (
-                service_orders::due_on,
-                service_orders::instructions,
-                service_orders::created_at,
-                service_orders::completed_on,
-                service_orders::reading,
-                service_orders::new_reading,
-                service_orders::completion_notes,
-                service_orders::cancel_reason,
-            ),
-        ))
+        .select(OrderAtPremise::as_select())
         .order((service_orders::due_on.asc(), service_orders::number.asc()))
         .limit(1000)
         .into_boxed();
     if let Some(s) = f.status {
-        q = q.filter(service_orders::status.eq(s.as_str()));
+        q = q.filter(service_orders::status.eq(s));
     }
     if let Some(t) = f.order_type {
-        q = q.filter(service_orders::order_type.eq(t.as_str()));
+        q = q.filter(service_orders::order_type.eq(t));
     }
     if let Some(a) = &f.assigned_to {
         q = q.filter(service_orders::assigned_to.eq(a.clone()));
@@ -115,93 +96,75 @@ pub fn list_filtered(c: &mut DbConnection, f: &OrderFilter) -> ApiResult<Vec<Ser
     if let Some(a) = &f.account_id {
         q = q.filter(service_orders::account_id.eq(a.clone()));
     }
-    let rows: Vec<OrderRow> = q.load(c)?;
+    let rows: Vec<OrderAtPremise> = q.load(c)?;
     // Names for the ids on the page, in three bulk lookups (no per-row queries).
-    let ids = |pick: &dyn Fn(&OrderRow) -> Option<String>| -> Vec<String> {
-        let mut v: Vec<String> = rows.iter().filter_map(pick).collect();
-        v.sort();
-        v.dedup();
-        v
-    };
-    let account_ids = ids(&|r| r.0 .7.clone());
-    let meter_ids = ids(&|r| r.0 .8.clone().or(r.0 .9.clone()));
-    let mut meter_ids2 = ids(&|r| r.0 .9.clone());
-    meter_ids2.extend(meter_ids);
-    let user_ids = ids(&|r| r.0 .10.clone());
-    let accts: Vec<(String, String, String)> = accounts::table
+    let account_ids = distinct_ids(rows.iter().map(|r| &r.order.account_id));
+    let meter_ids = distinct_ids(
+        rows.iter()
+            .flat_map(|r| [&r.order.meter_id, &r.order.new_meter_id]),
+    );
+    let user_ids = distinct_ids(rows.iter().map(|r| &r.order.assigned_to));
+    let accts: HashMap<String, AccountLabel> = accounts::table
         .inner_join(customers::table)
         .filter(accounts::id.eq_any(&account_ids))
-        .select((accounts::id, accounts::number, customers::name))
-        .load(c)?;
-    let serials: Vec<(String, String)> = meters::table
-        .filter(meters::id.eq_any(&meter_ids2))
+        .select(AccountLabel::as_select())
+        .load(c)?
+        .into_iter()
+        .map(|a: AccountLabel| (a.id.clone(), a))
+        .collect();
+    let serials: HashMap<String, String> = meters::table
+        .filter(meters::id.eq_any(&meter_ids))
         .select((meters::id, meters::serial))
-        .load(c)?;
-    let names: Vec<(String, String)> = users::table
+        .load::<(String, String)>(c)?
+        .into_iter()
+        .collect();
+    let names: HashMap<String, String> = users::table
         .filter(users::id.eq_any(&user_ids))
         .select((users::id, users::display_name))
-        .load(c)?;
-    let serial_of = |id: &Option<String>| {
-        id.as_ref()
-            .and_then(|i| serials.iter().find(|s| &s.0 == i))
-            .map(|s| s.1.clone())
+        .load::<(String, String)>(c)?
+        .into_iter()
+        .collect();
+    let lookup = |map: &HashMap<String, String>, id: &Option<String>| {
+        id.as_ref().and_then(|i| map.get(i)).cloned()
     };
-    rows.into_iter()
-        .map(|(a, b)| {
-            let acct = a.7.as_ref().and_then(|i| accts.iter().find(|x| &x.0 == i));
-            Ok(ServiceOrderDto {
-                order_type: OrderType::parse(&a.2)
-                    .ok_or_else(|| ApiError::internal("order type"))?,
-                status: OrderStatus::parse(&a.3)
-                    .ok_or_else(|| ApiError::internal("order status"))?,
-                priority: Priority::parse(&a.4).ok_or_else(|| ApiError::internal("priority"))?,
-                account_number: acct.map(|x| x.1.clone()),
-                customer_name: acct.map(|x| x.2.clone()),
-                meter_serial: serial_of(&a.8),
-                new_meter_serial: serial_of(&a.9),
-                assigned_name: a
-                    .10
-                    .as_ref()
-                    .and_then(|i| names.iter().find(|n| &n.0 == i))
-                    .map(|n| n.1.clone()),
-                id: a.0,
-                number: a.1,
-                premise_id: a.5,
-                service_address: a.6,
-                account_id: a.7,
-                meter_id: a.8,
-                new_meter_id: a.9,
-                assigned_to: a.10,
-                due_on: b.0,
-                instructions: b.1,
-                created_at: utc(b.2),
-                completed_on: b.3,
-                reading: b.4,
-                new_reading: b.5,
-                completion_notes: b.6,
-                cancel_reason: b.7,
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let acct = r.order.account_id.as_ref().and_then(|i| accts.get(i));
+            ServiceOrderDto::from(ServiceOrderView {
+                service_address: r.service_address,
+                account_number: acct.map(|a| a.number.clone()),
+                customer_name: acct.map(|a| a.customer_name.clone()),
+                meter_serial: lookup(&serials, &r.order.meter_id),
+                new_meter_serial: lookup(&serials, &r.order.new_meter_id),
+                assigned_name: lookup(&names, &r.order.assigned_to),
+                order: r.order,
             })
         })
-        .collect()
+        .collect())
+}
+
+fn find(c: &mut DbConnection, id: &str) -> ApiResult<ServiceOrder> {
+    service_orders::table
+        .find(id)
+        .select(ServiceOrder::as_select())
+        .first(c)
+        .optional()?
+        .ok_or_else(ApiError::not_found)
 }
 
 /// One order. Field users see only the orders assigned to them (others answer 404).
 pub fn get(c: &mut DbConnection, who: Option<&Principal>, id: &str) -> ApiResult<ServiceOrderDto> {
-    let row: Option<(String, Option<String>)> = service_orders::table
-        .find(id)
-        .select((service_orders::premise_id, service_orders::assigned_to))
-        .first(c)
-        .optional()?;
-    let (premise_id, assigned) = row.ok_or_else(ApiError::not_found)?;
+    let order = find(c, id)?;
     if let Some(p) = who {
-        if p.role == Role::Field && assigned.as_deref() != Some(p.user_id.as_str()) {
+        if p.role == Role::Field && order.assigned_to.as_deref() != Some(p.user_id.as_str()) {
             return Err(ApiError::not_found());
         }
     }
     list_filtered(
         c,
         &OrderFilter {
-            premise_id: Some(premise_id),
+            premise_id: Some(order.premise_id),
             ..Default::default()
         },
     )?
@@ -210,40 +173,45 @@ pub fn get(c: &mut DbConnection, who: Option<&Principal>, id: &str) -> ApiResult
     .ok_or_else(ApiError::not_found)
 }
 
+/// An open order's assignee and due date, for the workload tally.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = service_orders, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+struct OpenAssignment {
+    assigned_to: Option<String>,
+    due_on: NaiveDate,
+}
+
 /// Who can take service orders, field users first, with their open and overdue orders
 /// (one query for all of them, not one per person).
 pub fn assignees(c: &mut DbConnection, today: NaiveDate) -> ApiResult<Vec<AssigneeDto>> {
-    let roles = Role::ASSIGNABLE.map(|r| r.as_str());
-    let people: Vec<(String, String, String)> = users::table
+    let people: Vec<User> = users::table
         .filter(users::active.eq(true))
-        .filter(users::role.eq_any(roles))
-        .select((users::id, users::display_name, users::role))
+        .filter(users::role.eq_any(Role::ASSIGNABLE))
+        .select(User::as_select())
         .load(c)?;
     // Open orders are a day's or a week's work: tallied here from one query.
-    let open_rows: Vec<(Option<String>, NaiveDate)> = service_orders::table
-        .filter(service_orders::status.eq(OrderStatus::Open.as_str()))
+    let open_rows: Vec<OpenAssignment> = service_orders::table
+        .filter(service_orders::status.eq(OrderStatus::Open))
         .filter(service_orders::assigned_to.is_not_null())
-        .select((service_orders::assigned_to, service_orders::due_on))
+        .select(OpenAssignment::as_select())
         .load(c)?;
     let mut open: HashMap<String, i64> = HashMap::new();
     let mut overdue: HashMap<String, i64> = HashMap::new();
-    for (who, due) in open_rows {
-        let Some(who) = who else { continue };
-        if due < today {
+    for row in open_rows {
+        let Some(who) = row.assigned_to else { continue };
+        if row.due_on < today {
             *overdue.entry(who.clone()).or_default() += 1;
         }
         *open.entry(who).or_default() += 1;
     }
     let mut list: Vec<AssigneeDto> = people
         .into_iter()
-        .filter_map(|(id, display_name, role)| {
-            Some(AssigneeDto {
-                open_orders: open.get(&id).copied().unwrap_or(0),
-                overdue_orders: overdue.get(&id).copied().unwrap_or(0),
-                role: Role::parse(&role)?,
-                id,
-                display_name,
-            })
+        .map(|u| AssigneeDto {
+            open_orders: open.get(&u.id).copied().unwrap_or(0),
+            overdue_orders: overdue.get(&u.id).copied().unwrap_or(0),
+            role: u.role,
+            id: u.id,
+            display_name: u.display_name,
         })
         .collect();
     let rank = |r: Role| match r {
@@ -262,15 +230,13 @@ pub fn assignees(c: &mut DbConnection, today: NaiveDate) -> ApiResult<Vec<Assign
 }
 
 fn check_assignee(c: &mut DbConnection, id: &str) -> ApiResult<()> {
-    let row: Option<(String, bool)> = users::table
+    let user: Option<User> = users::table
         .find(id)
-        .select((users::role, users::active))
+        .select(User::as_select())
         .first(c)
         .optional()?;
-    match row {
-        Some((role, true)) if Role::parse(&role).is_some_and(|r| Role::ASSIGNABLE.contains(&r)) => {
-            Ok(())
-        }
+    match user {
+        Some(u) if u.active && Role::ASSIGNABLE.contains(&u.role) => Ok(()),
         _ => Err(ApiError::field(
             "assigned_to",
             "unknown",
@@ -279,22 +245,22 @@ fn check_assignee(c: &mut DbConnection, id: &str) -> ApiResult<()> {
     }
 }
 
-fn installed_meters(c: &mut DbConnection, premise_id: &str) -> QueryResult<Vec<String>> {
+pub(crate) fn installed_meters(c: &mut DbConnection, premise_id: &str) -> QueryResult<Vec<String>> {
     meters::table
         .filter(meters::premise_id.eq(premise_id))
-        .filter(meters::status.eq(MeterStatus::Installed.as_str()))
+        .filter(meters::status.eq(MeterStatus::Installed))
         .select(meters::id)
         .load(c)
 }
 
 fn meter_in_stock(c: &mut DbConnection, id: &str, field: &str) -> ApiResult<()> {
-    let status: Option<String> = meters::table
+    let status: Option<MeterStatus> = meters::table
         .find(id)
         .select(meters::status)
         .first(c)
         .optional()?;
-    match status.as_deref() {
-        Some("in_stock") => Ok(()),
+    match status {
+        Some(MeterStatus::InStock) => Ok(()),
         Some(_) => Err(ApiError::field(
             field,
             "not_in_stock",
@@ -305,21 +271,21 @@ fn meter_in_stock(c: &mut DbConnection, id: &str, field: &str) -> ApiResult<()> 
 }
 
 pub fn create(
-    c: &mut WriteTx<'_>,
+    tx: &mut WriteTx<'_>,
     actor: &Actor,
     input: &CreateServiceOrder,
 ) -> ApiResult<ServiceOrderDto> {
     let premise: Option<String> = premises::table
         .find(&input.premise_id)
         .select(premises::id)
-        .first(c.db())
+        .first(tx.db())
         .optional()?;
     premise.ok_or_else(|| ApiError::field("premise_id", "unknown", "no such premise"))?;
     if let Some(a) = &input.account_id {
         let at: Option<String> = accounts::table
             .find(a)
             .select(accounts::premise_id)
-            .first(c.db())
+            .first(tx.db())
             .optional()?;
         if at.as_deref() != Some(input.premise_id.as_str()) {
             return Err(ApiError::field(
@@ -330,7 +296,7 @@ pub fn create(
         }
     }
     let t = input.order_type;
-    let installed = installed_meters(c, &input.premise_id)?;
+    let installed = installed_meters(tx, &input.premise_id)?;
     let meter_id = if works_on_installed_meter(t) {
         match &input.meter_id {
             Some(m) if installed.contains(m) => Some(m.clone()),
@@ -370,7 +336,7 @@ pub fn create(
                     "choose the meter to install from stock",
                 )
             })?;
-            meter_in_stock(c, &m, "new_meter_id")?;
+            meter_in_stock(tx, &m, "new_meter_id")?;
             if t == OrderType::MeterSet && !installed.is_empty() {
                 return Err(ApiError::field(
                     "order_type",
@@ -383,15 +349,15 @@ pub fn create(
         _ => None,
     };
     if let Some(a) = &input.assigned_to {
-        check_assignee(c, a)?;
+        check_assignee(tx, a)?;
     }
     if !input.allow_duplicate {
         let open: Option<String> = service_orders::table
             .filter(service_orders::premise_id.eq(&input.premise_id))
-            .filter(service_orders::order_type.eq(t.as_str()))
-            .filter(service_orders::status.eq(OrderStatus::Open.as_str()))
+            .filter(service_orders::order_type.eq(t))
+            .filter(service_orders::status.eq(OrderStatus::Open))
             .select(service_orders::number)
-            .first(c.db())
+            .first(tx.db())
             .optional()?;
         if let Some(number) = open {
             return Err(ApiError::with_detail(
@@ -400,63 +366,69 @@ pub fn create(
             ));
         }
     }
-    let id = new_id();
-    let number = format!("SO-{:06}", next_number(c, "service_order")?);
+    let row = ServiceOrder {
+        id: new_id(),
+        number: format!("SO-{:06}", next_number(tx, "service_order")?),
+        order_type: t,
+        status: OrderStatus::Open,
+        priority: input.priority,
+        premise_id: input.premise_id.clone(),
+        account_id: input.account_id.clone(),
+        meter_id,
+        new_meter_id,
+        assigned_to: input.assigned_to.clone(),
+        due_on: input.due_on,
+        instructions: input.instructions.clone(),
+        created_by: actor.username.clone(),
+        created_at: now(),
+        completed_at: None,
+        completed_by: None,
+        completed_on: None,
+        reading: None,
+        new_reading: None,
+        completion_notes: None,
+        cancel_reason: None,
+    };
     diesel::insert_into(service_orders::table)
-        .values((
-            service_orders::id.eq(&id),
-            service_orders::number.eq(&number),
-            service_orders::order_type.eq(t.as_str()),
-            service_orders::status.eq(OrderStatus::Open.as_str()),
-            service_orders::priority.eq(input.priority.as_str()),
-            service_orders::premise_id.eq(&input.premise_id),
-            service_orders::account_id.eq(&input.account_id),
-            service_orders::meter_id.eq(&meter_id),
-            service_orders::new_meter_id.eq(&new_meter_id),
-            service_orders::assigned_to.eq(&input.assigned_to),
-            service_orders::due_on.eq(input.due_on),
-            service_orders::instructions.eq(&input.instructions),
-            service_orders::created_by.eq(&actor.username),
-            service_orders::created_at.eq(now()),
-        ))
-        .execute(c.db())?;
+        .values(&row)
+        .execute(tx.db())?;
     audit::record(
-        c,
+        tx,
         actor,
         Change {
             action: "service_order.create",
             entity_type: "service_order",
-            entity_id: &id,
+            entity_id: &row.id,
             before: None,
-            after: Some(serde_json::json!({ "number": number, "order": input })),
+            after: Some(serde_json::json!({ "number": row.number, "order": input })),
             reason: None,
         },
     )?;
-    get(c, None, &id)
+    get(tx, None, &row.id)
 }
 
 pub fn assign(
-    c: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     actor: &Actor,
     id: &str,
     input: &AssignServiceOrder,
 ) -> ApiResult<ServiceOrderDto> {
-    let before = get(c, None, id)?;
+    let before = get(tx, None, id)?;
     if before.status != OrderStatus::Open {
         return Err(ApiError::new(ErrorCode::OrderNotOpen));
     }
     if let Some(a) = &input.assigned_to {
-        check_assignee(c, a)?;
+        check_assignee(tx, a)?;
     }
     diesel::update(service_orders::table.find(id))
         .set((
             service_orders::assigned_to.eq(&input.assigned_to),
             service_orders::due_on.eq(input.due_on.unwrap_or(before.due_on)),
-            service_orders::priority.eq(input.priority.unwrap_or(before.priority).as_str()),
+            service_orders::priority.eq(input.priority.unwrap_or(before.priority)),
         ))
-        .execute(c)?;
+        .execute(tx.db())?;
     audit::record(
-        c,
+        tx,
         actor,
         Change {
             action: "service_order.assign",
@@ -469,11 +441,11 @@ pub fn assign(
             reason: None,
         },
     )?;
-    get(c, None, id)
+    get(tx, None, id)
 }
 
 pub fn cancel(
-    c: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     actor: &Actor,
     id: &str,
     reason: &str,
@@ -481,19 +453,19 @@ pub fn cancel(
     let n = diesel::update(
         service_orders::table
             .find(id)
-            .filter(service_orders::status.eq(OrderStatus::Open.as_str())),
+            .filter(service_orders::status.eq(OrderStatus::Open)),
     )
     .set((
-        service_orders::status.eq(OrderStatus::Cancelled.as_str()),
+        service_orders::status.eq(OrderStatus::Cancelled),
         service_orders::cancel_reason.eq(reason),
     ))
-    .execute(c)?;
+    .execute(tx.db())?;
     if n == 0 {
-        get(c, None, id)?;
+        get(tx, None, id)?;
         return Err(ApiError::new(ErrorCode::OrderNotOpen));
     }
     audit::record(
-        c,
+        tx,
         actor,
         Change {
             action: "service_order.cancel",
@@ -504,39 +476,38 @@ pub fn cancel(
             reason: Some(reason),
         },
     )?;
-    get(c, None, id)
+    get(tx, None, id)
 }
 
 fn set_account_status(
-    c: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     account_id: &str,
     from: &[AccountStatus],
     to: AccountStatus,
 ) -> ApiResult<bool> {
-    let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
     let n = diesel::update(
         accounts::table
             .find(account_id)
-            .filter(accounts::status.eq_any(from)),
+            .filter(accounts::status.eq_any(from.to_vec())),
     )
     .set((
-        accounts::status.eq(to.as_str()),
+        accounts::status.eq(to),
         accounts::updated_at.eq(Some(now())),
     ))
-    .execute(c)?;
+    .execute(tx.db())?;
     Ok(n == 1)
 }
 
 /// Completes an order: records its reading(s) and notes and updates the account and meters,
 /// all in the caller's transaction. A second completion is refused.
 pub fn complete(
-    c: &mut WriteTx<'_>,
+    tx: &mut WriteTx<'_>,
     actor: &Actor,
     who: &Principal,
     id: &str,
     input: &CompleteServiceOrder,
 ) -> ApiResult<ServiceOrderDto> {
-    let order = get(c, Some(who), id)?;
+    let order = get(tx, Some(who), id)?;
     if order.status != OrderStatus::Open {
         return Err(ApiError::with_detail(
             ErrorCode::OrderNotOpen,
@@ -566,10 +537,10 @@ pub fn complete(
     let claimed = diesel::update(
         service_orders::table
             .find(id)
-            .filter(service_orders::status.eq(OrderStatus::Open.as_str())),
+            .filter(service_orders::status.eq(OrderStatus::Open)),
     )
     .set((
-        service_orders::status.eq(OrderStatus::Completed.as_str()),
+        service_orders::status.eq(OrderStatus::Completed),
         service_orders::completed_at.eq(Some(now())),
         service_orders::completed_by.eq(&actor.username),
         service_orders::completed_on.eq(Some(on)),
@@ -577,15 +548,15 @@ pub fn complete(
         service_orders::new_reading.eq(input.new_reading),
         service_orders::completion_notes.eq(&input.notes),
     ))
-    .execute(c.db())?;
+    .execute(tx.db())?;
     if claimed == 0 {
         return Err(ApiError::new(ErrorCode::OrderNotOpen));
     }
     let read =
-        |c: &mut WriteTx<'_>, meter: &str, value: i64, kind: &str, field: &str| -> ApiResult<()> {
-            let reg = meter_rows::main_register(c, meter)?;
+        |tx: &mut WriteTx<'_>, meter: &str, value: i64, kind: &str, field: &str| -> ApiResult<()> {
+            let reg = meter_rows::main_register(tx, meter)?;
             meter_rows::record_read(
-                c,
+                tx,
                 actor,
                 meter,
                 reg,
@@ -599,19 +570,19 @@ pub fn complete(
                 field,
             )
         };
-    let install = |c: &mut WriteTx<'_>, meter: &str| -> ApiResult<()> {
+    let install = |tx: &mut WriteTx<'_>, meter: &str| -> ApiResult<()> {
         diesel::update(
             meters::table
                 .find(meter)
-                .filter(meters::status.eq(MeterStatus::InStock.as_str())),
+                .filter(meters::status.eq(MeterStatus::InStock)),
         )
         .set((
-            meters::status.eq(MeterStatus::Installed.as_str()),
+            meters::status.eq(MeterStatus::Installed),
             meters::premise_id.eq(Some(premise)),
             meters::installed_on.eq(Some(on)),
             meters::updated_at.eq(Some(now())),
         ))
-        .execute(c.db())
+        .execute(tx.db())
         .map_err(ApiError::from)
         .and_then(|n| {
             if n == 1 {
@@ -632,27 +603,27 @@ pub fn complete(
                 .new_meter_id
                 .as_deref()
                 .ok_or_else(|| ApiError::internal("meter set without meter"))?;
-            install(c, m)?;
-            read(c, m, value, "initial", "reading")?;
+            install(tx, m)?;
+            read(tx, m, value, "initial", "reading")?;
             if let Some(a) = account {
-                set_account_status(c, a, &[AccountStatus::Pending], AccountStatus::Active)?;
+                set_account_status(tx, a, &[AccountStatus::Pending], AccountStatus::Active)?;
             }
         }
         OrderType::TurnOn => {
             if let Some(m) = order.meter_id.as_deref() {
-                read(c, m, value, "initial", "reading")?;
+                read(tx, m, value, "initial", "reading")?;
             }
             if let Some(a) = account {
-                set_account_status(c, a, &[AccountStatus::Pending], AccountStatus::Active)?;
+                set_account_status(tx, a, &[AccountStatus::Pending], AccountStatus::Active)?;
             }
         }
         OrderType::FinalRead => {
             if let Some(m) = order.meter_id.as_deref() {
-                read(c, m, value, "final", "reading")?;
+                read(tx, m, value, "final", "reading")?;
             }
             if let Some(a) = account {
                 let moved = set_account_status(
-                    c,
+                    tx,
                     a,
                     &[
                         AccountStatus::Active,
@@ -674,23 +645,23 @@ pub fn complete(
                         accounts::closed_on.eq(Some(on)),
                         accounts::closing_bill_pending.eq(true),
                     ))
-                    .execute(c.db())?;
+                    .execute(tx.db())?;
             }
         }
         OrderType::ShutOffNonpayment => {
             if let Some(m) = order.meter_id.as_deref() {
-                read(c, m, value, "regular", "reading")?;
+                read(tx, m, value, "regular", "reading")?;
             }
             if let Some(a) = account {
-                set_account_status(c, a, &[AccountStatus::Active], AccountStatus::Suspended)?;
+                set_account_status(tx, a, &[AccountStatus::Active], AccountStatus::Suspended)?;
             }
         }
         OrderType::Reconnect => {
             if let Some(m) = order.meter_id.as_deref() {
-                read(c, m, value, "regular", "reading")?;
+                read(tx, m, value, "regular", "reading")?;
             }
             if let Some(a) = account {
-                set_account_status(c, a, &[AccountStatus::Suspended], AccountStatus::Active)?;
+                set_account_status(tx, a, &[AccountStatus::Suspended], AccountStatus::Active)?;
             }
         }
         OrderType::MeterChange => {
@@ -704,29 +675,29 @@ pub fn complete(
                 .ok_or_else(|| ApiError::internal("meter change without new meter"))?;
             // Old meter's final and new meter's initial read on the same day, in one
             // transaction: consumption up to the change is on the old meter, after it on the new.
-            read(c, old, value, "change_out_final", "reading")?;
+            read(tx, old, value, "change_out_final", "reading")?;
             diesel::update(meters::table.find(old))
                 .set((
-                    meters::status.eq(MeterStatus::Removed.as_str()),
+                    meters::status.eq(MeterStatus::Removed),
                     meters::removed_on.eq(Some(on)),
                     meters::updated_at.eq(Some(now())),
                 ))
-                .execute(c.db())?;
-            install(c, new)?;
+                .execute(tx.db())?;
+            install(tx, new)?;
             read(
-                c,
+                tx,
                 new,
                 input.new_reading.unwrap_or(0),
                 "change_out_initial",
                 "new_reading",
             )?;
-            let ids = account_list::ids_of_premise(c, premise)?;
-            search::reindex_accounts(c, &ids)?;
+            let ids = account_list::ids_of_premise(tx, premise)?;
+            search::reindex_accounts(tx, &ids)?;
         }
         OrderType::TurnOff | OrderType::Reread => {
             if let Some(m) = order.meter_id.as_deref() {
                 read(
-                    c,
+                    tx,
                     m,
                     value,
                     if t == OrderType::Reread {
@@ -740,12 +711,12 @@ pub fn complete(
         }
         OrderType::LeakCheck | OrderType::Locate => {
             if let (Some(m), Some(v)) = (order.meter_id.as_deref(), reading) {
-                read(c, m, v, "regular", "reading")?;
+                read(tx, m, v, "regular", "reading")?;
             }
         }
     }
     audit::record(
-        c,
+        tx,
         actor,
         Change {
             action: "service_order.complete",
@@ -756,437 +727,5 @@ pub fn complete(
             reason: None,
         },
     )?;
-    get(c, None, id)
-}
-
-// ---------------------------------------------------------------- move-in, move-out, transfer
-
-pub struct DepositRules {
-    pub owner_cents: i64,
-    pub tenant_cents: i64,
-}
-
-impl DepositRules {
-    pub fn for_occupant(&self, o: Occupant) -> (Money, &'static str) {
-        match o {
-            Occupant::Owner => (Money::from_cents(self.owner_cents), "owner deposit"),
-            Occupant::Tenant => (Money::from_cents(self.tenant_cents), "tenant deposit"),
-        }
-    }
-}
-
-/// Statuses of an account that holds its premise (no one else can start service there).
-pub(crate) const OPEN_STATUSES: [&str; 3] = ["pending", "active", "suspended"];
-
-fn next_account_number(c: &mut WriteTx<'_>, premise_id: &str) -> ApiResult<String> {
-    let last: Option<String> = accounts::table
-        .filter(accounts::premise_id.eq(premise_id))
-        .select(accounts::number)
-        .order(accounts::number.desc())
-        .first(c.db())
-        .optional()?;
-    // The city's numbers are <route>-<location>-<occupancy>: a new occupant of a known
-    // location keeps the location and takes the next occupancy.
-    if let Some((base, occ)) = last.as_deref().and_then(|n| n.rsplit_once('-')) {
-        if let Ok(k) = occ.parse::<u32>() {
-            let candidate = format!("{base}-{:02}", k + 1);
-            let taken: i64 = accounts::table
-                .filter(accounts::number.eq(&candidate))
-                .count()
-                .get_result(c.db())?;
-            if taken == 0 {
-                return Ok(candidate);
-            }
-        }
-    }
-    let (code, route): (String, String) = premises::table
-        .inner_join(cycles::table)
-        .filter(premises::id.eq(premise_id))
-        .select((cycles::code, premises::route))
-        .first(c.db())?;
-    let digit: String = code.chars().filter(char::is_ascii_digit).collect();
-    Ok(format!(
-        "{digit}{route:0>2}-9{:05}-01",
-        next_number(c, "account")?
-    ))
-}
-
-pub fn move_in(
-    c: &mut WriteTx<'_>,
-    actor: &Actor,
-    rules: &DepositRules,
-    input: &MoveInRequest,
-) -> ApiResult<MoveInResult> {
-    let customer_id = match (&input.customer_id, &input.new_customer) {
-        (Some(id), None) => {
-            let n: i64 = customers::table
-                .filter(customers::id.eq(id))
-                .count()
-                .get_result(c.db())?;
-            if n == 0 {
-                return Err(ApiError::field(
-                    "customer_id",
-                    "unknown",
-                    "no such customer",
-                ));
-            }
-            id.clone()
-        }
-        (None, Some(new)) => customer_rows::create_customer(c, actor, new)?,
-        _ => {
-            return Err(ApiError::field(
-                "customer_id",
-                "one_of",
-                "give either an existing customer or a new one",
-            ))
-        }
-    };
-    let premise: Option<String> = premises::table
-        .find(&input.premise_id)
-        .select(premises::id)
-        .first(c.db())
-        .optional()?;
-    premise.ok_or_else(|| ApiError::field("premise_id", "unknown", "no such premise"))?;
-    let occupied: Option<String> = accounts::table
-        .filter(accounts::premise_id.eq(&input.premise_id))
-        .filter(accounts::status.eq_any(OPEN_STATUSES))
-        .select(accounts::number)
-        .first(c.db())
-        .optional()?;
-    if let Some(number) = occupied {
-        return Err(ApiError::with_detail(
-            ErrorCode::PremiseOccupied,
-            format!("account {number} is open at this address"),
-        ));
-    }
-    if let Some(o) = &input.owner_copy_customer_id {
-        let n: i64 = customers::table
-            .filter(customers::id.eq(o))
-            .count()
-            .get_result(c.db())?;
-        if n == 0 {
-            return Err(ApiError::field(
-                "owner_copy_customer_id",
-                "unknown",
-                "no such customer",
-            ));
-        }
-    }
-    let installed = installed_meters(c, &input.premise_id)?;
-    if installed.is_empty() && input.meter_id.is_none() {
-        return Err(ApiError::field(
-            "meter_id",
-            "required",
-            "the premise has no meter: choose one from stock to set",
-        ));
-    }
-    let (deposit, rule) = rules.for_occupant(input.occupant);
-    let account_id = new_id();
-    let number = next_account_number(c, &input.premise_id)?;
-    diesel::insert_into(accounts::table)
-        .values((
-            accounts::id.eq(&account_id),
-            accounts::number.eq(&number),
-            accounts::customer_id.eq(&customer_id),
-            accounts::premise_id.eq(&input.premise_id),
-            accounts::status.eq(AccountStatus::Pending.as_str()),
-            accounts::occupant.eq(input.occupant.as_str()),
-            accounts::opened_on.eq(input.start_on),
-            accounts::deposit_required_cents.eq(deposit.to_cents().unwrap_or(0)),
-            accounts::owner_copy_customer_id.eq(&input.owner_copy_customer_id),
-            accounts::paperless.eq(input.paperless),
-            accounts::autopay.eq(input.autopay),
-            accounts::created_at.eq(now()),
-        ))
-        .execute(c.db())?;
-    audit::record(
-        c,
-        actor,
-        Change {
-            action: "account.move_in",
-            entity_type: "account",
-            entity_id: &account_id,
-            before: None,
-            after: Some(
-                serde_json::json!({ "number": number, "request": input, "deposit_required": deposit, "deposit_rule": rule }),
-            ),
-            reason: None,
-        },
-    )?;
-    let order = CreateServiceOrder {
-        order_type: if installed.is_empty() {
-            OrderType::MeterSet
-        } else {
-            OrderType::TurnOn
-        },
-        premise_id: input.premise_id.clone(),
-        account_id: Some(account_id.clone()),
-        meter_id: None,
-        new_meter_id: if installed.is_empty() {
-            input.meter_id.clone()
-        } else {
-            None
-        },
-        assigned_to: input.assigned_to.clone(),
-        due_on: input.start_on,
-        priority: Priority::Normal,
-        instructions: Some(format!(
-            "New service for account {number} starting {}",
-            input.start_on
-        )),
-        allow_duplicate: false,
-    };
-    let so = create(c, actor, &order)?;
-    search::reindex_accounts(c, std::slice::from_ref(&account_id))?;
-    let system = Principal {
-        user_id: String::new(),
-        username: String::new(),
-        role: Role::Admin,
-        customer_id: None,
-        session_id: None,
-    };
-    Ok(MoveInResult {
-        account: crate::domain::accounts::get(c, &system, &account_id)?,
-        deposit_required: deposit,
-        deposit_rule: rule.to_owned(),
-        service_orders: vec![so],
-    })
-}
-
-pub fn move_out(
-    c: &mut WriteTx<'_>,
-    actor: &Actor,
-    account_id: &str,
-    input: &MoveOutRequest,
-) -> ApiResult<ServiceOrderDto> {
-    let row: Option<(String, String, String, NaiveDate)> = accounts::table
-        .find(account_id)
-        .select((
-            accounts::premise_id,
-            accounts::status,
-            accounts::customer_id,
-            accounts::opened_on,
-        ))
-        .first(c.db())
-        .optional()?;
-    let (premise_id, status, customer_id, opened_on) = row.ok_or_else(ApiError::not_found)?;
-    if !OPEN_STATUSES.contains(&status.as_str()) {
-        return Err(ApiError::with_detail(
-            ErrorCode::Conflict,
-            format!("the account is {status}"),
-        ));
-    }
-    if input.move_out_on < opened_on {
-        return Err(ApiError::field(
-            "move_out_on",
-            "before_start",
-            "is before the account opened",
-        ));
-    }
-    if let Some(addr) = &input.forwarding_address {
-        diesel::update(customers::table.find(&customer_id))
-            .set((
-                customers::mailing_address.eq(addr.trim()),
-                customers::updated_at.eq(Some(now())),
-            ))
-            .execute(c.db())?;
-    }
-    let order = CreateServiceOrder {
-        order_type: OrderType::FinalRead,
-        premise_id: premise_id.clone(),
-        account_id: Some(account_id.to_owned()),
-        meter_id: None,
-        new_meter_id: None,
-        assigned_to: input.assigned_to.clone(),
-        due_on: input.move_out_on,
-        priority: Priority::Normal,
-        instructions: Some(format!("Final read for move-out on {}", input.move_out_on)),
-        allow_duplicate: false,
-    };
-    let so = create(c, actor, &order)?;
-    audit::record(
-        c,
-        actor,
-        Change {
-            action: "account.move_out",
-            entity_type: "account",
-            entity_id: account_id,
-            before: Some(serde_json::json!({ "status": status })),
-            after: audit::snapshot(input),
-            reason: input.reason.as_deref(),
-        },
-    )?;
-    let ids = vec![account_id.to_owned()];
-    search::reindex_accounts(c, &ids)?;
-    Ok(so)
-}
-
-/// Transfer of service: the customer leaves one premise and starts at another, in one step.
-pub fn transfer(
-    c: &mut WriteTx<'_>,
-    actor: &Actor,
-    rules: &DepositRules,
-    account_id: &str,
-    input: &TransferRequest,
-) -> ApiResult<TransferResult> {
-    let customer_id: Option<(String, bool, bool, Option<String>)> = accounts::table
-        .find(account_id)
-        .select((
-            accounts::customer_id,
-            accounts::paperless,
-            accounts::autopay,
-            accounts::owner_copy_customer_id,
-        ))
-        .first(c.db())
-        .optional()?;
-    let (customer_id, paperless, autopay, _) = customer_id.ok_or_else(ApiError::not_found)?;
-    if input.move_in_on < input.move_out_on {
-        return Err(ApiError::field(
-            "move_in_on",
-            "before_move_out",
-            "service at the new address cannot start before it ends at the old one",
-        ));
-    }
-    let final_read_order = move_out(
-        c,
-        actor,
-        account_id,
-        &MoveOutRequest {
-            move_out_on: input.move_out_on,
-            forwarding_address: None,
-            assigned_to: input.assigned_to.clone(),
-            reason: Some("transfer of service".into()),
-        },
-    )?;
-    let new_account = move_in(
-        c,
-        actor,
-        rules,
-        &MoveInRequest {
-            customer_id: Some(customer_id),
-            new_customer: None,
-            premise_id: input.to_premise_id.clone(),
-            occupant: input.occupant,
-            start_on: input.move_in_on,
-            owner_copy_customer_id: None,
-            paperless,
-            autopay,
-            meter_id: input.meter_id.clone(),
-            assigned_to: input.assigned_to.clone(),
-        },
-    )
-    .map_err(|mut e| {
-        if e.fields.iter().any(|f| f.field == "premise_id") {
-            e.fields
-                .iter_mut()
-                .for_each(|f| f.field = "to_premise_id".into());
-        }
-        e
-    })?;
-    Ok(TransferResult {
-        final_read_order,
-        new_account,
-    })
-}
-
-// ---------------------------------------------------------------- consumption
-
-/// Use at a premise over (from, to], register by register: from the last read on or before
-/// `from` (or the meter's first read, if it was set later) to the last read on or before `to`.
-/// A meter changed out in the period contributes up to its final read and its replacement
-/// from its initial read, so the change neither loses nor doubles anything.
-pub fn consumption(
-    c: &mut DbConnection,
-    premise_id: &str,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> ApiResult<ConsumptionDto> {
-    type Row = (String, String, i64, NaiveDate, String, String, i32, String);
-    let rows: Vec<Row> = meter_reads::table
-        .inner_join(meters::table)
-        .inner_join(
-            meter_registers::table.on(meter_registers::meter_id
-                .eq(meter_reads::meter_id)
-                .and(meter_registers::code.eq(meter_reads::register_code))),
-        )
-        .filter(meter_reads::premise_id.eq(premise_id))
-        .filter(meter_reads::read_on.le(to))
-        .select((
-            meter_reads::meter_id,
-            meter_reads::register_code,
-            meter_reads::reading,
-            meter_reads::read_on,
-            meters::serial,
-            meters::unit,
-            meter_registers::digits,
-            meter_registers::multiplier,
-        ))
-        .order((
-            meter_reads::meter_id,
-            meter_reads::register_code,
-            meter_reads::read_on,
-            meter_reads::created_at,
-        ))
-        .load(c)?;
-    let mut out: Vec<RegisterUse> = Vec::new();
-    let mut i = 0;
-    while i < rows.len() {
-        let key = (&rows[i].0, &rows[i].1);
-        let mut j = i;
-        while j < rows.len() && (&rows[j].0, &rows[j].1) == key {
-            j += 1;
-        }
-        let seq = &rows[i..j];
-        // Start: last read on or before `from`, else the first read inside the period.
-        let start = seq
-            .iter()
-            .rposition(|r| r.3 <= from)
-            .or_else(|| seq.iter().position(|r| r.3 > from));
-        if let Some(s) = start {
-            let end = seq.len() - 1;
-            if end > s {
-                let r0 = &seq[s];
-                let multiplier: Decimal =
-                    r0.7.parse().map_err(|_| ApiError::internal("multiplier"))?;
-                let mut used = Decimal::ZERO;
-                for w in seq[s..=end].windows(2) {
-                    let step =
-                        cistern_shared::meters::consumption(w[0].2, w[1].2, r0.6, multiplier)
-                            .map_err(|e| ApiError::internal(format!("consumption: {e:?}")))?;
-                    used = used
-                        .checked_add(step)
-                        .ok_or_else(|| ApiError::internal("overflow"))?;
-                }
-                out.push(RegisterUse {
-                    meter_id: r0.0.clone(),
-                    meter_serial: r0.4.clone(),
-                    register: RegisterCode::parse(&r0.1)
-                        .ok_or_else(|| ApiError::internal("register"))?,
-                    unit: MeterUnit::parse(&r0.5).ok_or_else(|| ApiError::internal("unit"))?,
-                    from_reading: r0.2,
-                    from_date: r0.3,
-                    to_reading: seq[end].2,
-                    to_date: seq[end].3,
-                    consumption: used,
-                });
-            }
-        }
-        i = j;
-    }
-    let unit = out.first().map(|u| u.unit);
-    let same_unit = out.iter().all(|u| Some(u.unit) == unit);
-    let total = if same_unit {
-        out.iter()
-            .try_fold(Decimal::ZERO, |acc, u| acc.checked_add(u.consumption))
-    } else {
-        None
-    };
-    Ok(ConsumptionDto {
-        premise_id: premise_id.to_owned(),
-        from,
-        to,
-        registers: out,
-        total,
-        unit: if same_unit { unit } else { None },
-    })
+    get(tx, None, id)
 }

@@ -14,7 +14,8 @@ use crate::db::schema::{accounts, cycles, meters, premises};
 use crate::db::{now, DbConnection, WriteTx};
 use crate::domain::accounts::{self as account_list, AccountFilter};
 use crate::domain::audit::{self, Actor, Change};
-use crate::domain::orders::{self, OrderFilter, OPEN_STATUSES};
+use crate::domain::moves::OPEN_STATUSES;
+use crate::domain::orders::{self, OrderFilter};
 use crate::domain::{meters as meter_list, new_id, paging, sdcs, search, services};
 use crate::error::{ApiError, ApiResult};
 

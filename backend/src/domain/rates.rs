@@ -31,7 +31,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::db::schema::{rate_schedules, users};
-use crate::db::{is_unique_violation, now, DbConnection, DbPool};
+use crate::db::{is_unique_violation, now, DbConnection, WriteTx};
 use crate::domain::audit::{self, Actor, Change};
 use crate::domain::new_id;
 use crate::error::{ApiError, ApiResult};
@@ -43,39 +43,16 @@ pub use cistern_shared::rates_api::{
     RetireRateScheduleRequest,
 };
 
-const DRAFT: &str = "draft";
-const APPROVED: &str = "approved";
-const RETIRED: &str = "retired";
+const DRAFT: RateStatus = RateStatus::Draft;
+const APPROVED: RateStatus = RateStatus::Approved;
+const RETIRED: RateStatus = RateStatus::Retired;
 const ENTITY: &str = "rate_schedule";
 
 // ---------------------------------------------------------------- rows
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = rate_schedules)]
-pub struct RateScheduleRow {
-    pub id: String,
-    pub book_id: String,
-    pub version: i32,
-    pub title: String,
-    pub effective_date: NaiveDate,
-    pub status: String,
-    pub document: String,
-    pub created_by: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_by: Option<String>,
-    pub updated_at: NaiveDateTime,
-    pub approved_by: Option<String>,
-    pub approved_at: Option<NaiveDateTime>,
-    pub retired_by: Option<String>,
-    pub retired_at: Option<NaiveDateTime>,
-}
+pub use crate::db::models::rate_schedules::RateScheduleVersion;
 
-impl RateScheduleRow {
-    fn status(&self) -> ApiResult<RateStatus> {
-        RateStatus::parse(&self.status)
-            .ok_or_else(|| ApiError::internal("unknown status in rate_schedules"))
-    }
-
+impl RateScheduleVersion {
     fn schedule(&self) -> ApiResult<RateSchedule> {
         parse_document(self.document.as_bytes())
             .map(|(_, doc)| doc)
@@ -93,7 +70,7 @@ impl RateScheduleRow {
             version: self.version,
             title: self.title.clone(),
             effective_date: self.effective_date,
-            status: self.status()?,
+            status: self.status,
             document_sha256: sha256_hex(&self.document),
             created_by: name(&self.created_by),
             created_at: utc(self.created_at),
@@ -106,14 +83,14 @@ impl RateScheduleRow {
         })
     }
 
-    fn reference(&self) -> ApiResult<RateScheduleRefDto> {
-        Ok(RateScheduleRefDto {
+    fn reference(&self) -> RateScheduleRefDto {
+        RateScheduleRefDto {
             id: self.id.clone(),
             book_id: self.book_id.clone(),
             version: self.version,
             effective_date: self.effective_date,
-            status: self.status()?,
-        })
+            status: self.status,
+        }
     }
 
     /// What the audit trail keeps of a version: its facts and the whole document.
@@ -136,17 +113,20 @@ pub fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
-fn find(c: &mut DbConnection, id: &str) -> ApiResult<RateScheduleRow> {
+fn find(c: &mut DbConnection, id: &str) -> ApiResult<RateScheduleVersion> {
     rate_schedules::table
         .find(id)
-        .select(RateScheduleRow::as_select())
+        .select(RateScheduleVersion::as_select())
         .first(c)
         .optional()?
         .ok_or_else(ApiError::not_found)
 }
 
 /// Usernames of everyone named on these rows, by user id.
-fn usernames(c: &mut DbConnection, rows: &[RateScheduleRow]) -> ApiResult<HashMap<String, String>> {
+fn usernames(
+    c: &mut DbConnection,
+    rows: &[RateScheduleVersion],
+) -> ApiResult<HashMap<String, String>> {
     let mut ids: Vec<String> = rows
         .iter()
         .flat_map(|r| [&r.created_by, &r.updated_by, &r.approved_by, &r.retired_by])
@@ -165,7 +145,10 @@ fn usernames(c: &mut DbConnection, rows: &[RateScheduleRow]) -> ApiResult<HashMa
     Ok(pairs.into_iter().collect())
 }
 
-fn summary_of(c: &mut DbConnection, row: &RateScheduleRow) -> ApiResult<RateScheduleSummaryDto> {
+fn summary_of(
+    c: &mut DbConnection,
+    row: &RateScheduleVersion,
+) -> ApiResult<RateScheduleSummaryDto> {
     let names = usernames(c, std::slice::from_ref(row))?;
     row.summary(&names)
 }
@@ -213,7 +196,7 @@ fn approved_versions(
     c: &mut DbConnection,
     book_id: &str,
     except: Option<&str>,
-) -> ApiResult<Vec<RateScheduleRow>> {
+) -> ApiResult<Vec<RateScheduleVersion>> {
     let mut q = rate_schedules::table
         .filter(rate_schedules::book_id.eq(book_id.to_owned()))
         .filter(rate_schedules::status.eq(APPROVED))
@@ -221,7 +204,7 @@ fn approved_versions(
     if let Some(id) = except {
         q = q.filter(rate_schedules::id.ne(id.to_owned()));
     }
-    Ok(q.select(RateScheduleRow::as_select())
+    Ok(q.select(RateScheduleVersion::as_select())
         .order((
             rate_schedules::effective_date.asc(),
             rate_schedules::version.asc(),
@@ -301,57 +284,55 @@ pub enum Origin {
 
 /// Saves a document as a new draft version of its rate book (the next version number).
 pub fn create_draft(
-    pool: &DbPool,
+    tx: &mut WriteTx<'_>,
     actor: &Actor,
     bytes: &[u8],
     origin: Origin,
 ) -> ApiResult<RateScheduleSummaryDto> {
     let (text, doc) = checked_document(bytes)?;
-    pool.write(|c| {
-        let row = insert_draft(c, actor.user_id.as_deref(), &text, &doc)?;
-        audit::record(
-            c,
-            actor,
-            Change {
-                action: match origin {
-                    Origin::Api => "rate_schedule.create",
-                    Origin::Import => "rate_schedule.import",
-                },
-                entity_type: ENTITY,
-                entity_id: &row.id,
-                before: None,
-                after: row.audit_view(),
-                reason: None,
+    let row = insert_draft(tx, actor.user_id.as_deref(), &text, &doc)?;
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: match origin {
+                Origin::Api => "rate_schedule.create",
+                Origin::Import => "rate_schedule.import",
             },
-        )?;
-        summary_of(c, &row)
-    })
+            entity_type: ENTITY,
+            entity_id: &row.id,
+            before: None,
+            after: row.audit_view(),
+            reason: None,
+        },
+    )?;
+    summary_of(tx, &row)
 }
 
 fn insert_draft(
-    c: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     user_id: Option<&str>,
     text: &str,
     doc: &RateSchedule,
-) -> ApiResult<RateScheduleRow> {
+) -> ApiResult<RateScheduleVersion> {
     let last: Option<i32> = rate_schedules::table
         .filter(rate_schedules::book_id.eq(&doc.id))
         .select(rate_schedules::version)
         .order(rate_schedules::version.desc())
-        .first(c)
+        .first(tx.db())
         .optional()?;
     let version = last
         .unwrap_or(0)
         .checked_add(1)
         .ok_or_else(|| ApiError::internal("rate schedule version overflow"))?;
     let t = now();
-    let row = RateScheduleRow {
+    let row = RateScheduleVersion {
         id: new_id(),
         book_id: doc.id.clone(),
         version,
         title: doc.title.en.trim().to_owned(),
         effective_date: doc.effective_date,
-        status: DRAFT.into(),
+        status: DRAFT,
         document: text.to_owned(),
         created_by: user_id.map(str::to_owned),
         created_at: t,
@@ -363,20 +344,8 @@ fn insert_draft(
         retired_at: None,
     };
     diesel::insert_into(rate_schedules::table)
-        .values((
-            rate_schedules::id.eq(&row.id),
-            rate_schedules::book_id.eq(&row.book_id),
-            rate_schedules::version.eq(row.version),
-            rate_schedules::title.eq(&row.title),
-            rate_schedules::effective_date.eq(row.effective_date),
-            rate_schedules::status.eq(&row.status),
-            rate_schedules::document.eq(&row.document),
-            rate_schedules::created_by.eq(&row.created_by),
-            rate_schedules::created_at.eq(row.created_at),
-            rate_schedules::updated_by.eq(&row.updated_by),
-            rate_schedules::updated_at.eq(row.updated_at),
-        ))
-        .execute(c)
+        .values(&row)
+        .execute(tx.db())
         .map_err(|e| {
             if is_unique_violation(&e) {
                 ApiError::with_detail(
@@ -390,249 +359,249 @@ fn insert_draft(
     Ok(row)
 }
 
-fn not_a_draft(row: &RateScheduleRow) -> ApiError {
+fn not_a_draft(row: &RateScheduleVersion) -> ApiError {
     ApiError::with_detail(
         ErrorCode::Conflict,
         format!(
             "version {} of {} is {}: only a draft can change. Approved versions never change; \
              import the corrected document as a new draft instead",
-            row.version, row.book_id, row.status
+            row.version,
+            row.book_id,
+            row.status.as_str()
         ),
     )
 }
 
 /// Replaces a draft's document. Only drafts change, and a draft stays in its rate book.
 pub fn update_draft(
-    pool: &DbPool,
+    tx: &mut WriteTx<'_>,
     actor: &Actor,
     id: &str,
     bytes: &[u8],
 ) -> ApiResult<RateScheduleSummaryDto> {
     let (text, doc) = checked_document(bytes)?;
-    pool.write(|c| {
-        let before = find(c, id)?;
-        if before.status != DRAFT {
-            return Err(not_a_draft(&before));
-        }
-        if doc.id != before.book_id {
-            return Err(ApiError::field(
-                "id",
-                "conflict",
-                format!(
-                    "this draft belongs to rate book {}; to start another rate book, import the \
-                     document as a new draft",
-                    before.book_id
-                ),
-            ));
-        }
-        let after = RateScheduleRow {
-            title: doc.title.en.trim().to_owned(),
-            effective_date: doc.effective_date,
-            document: text,
-            updated_by: actor.user_id.clone(),
-            updated_at: now(),
-            ..before.clone()
-        };
-        let n = diesel::update(
-            rate_schedules::table
-                .find(id)
-                .filter(rate_schedules::status.eq(DRAFT)),
-        )
-        .set((
-            rate_schedules::title.eq(&after.title),
-            rate_schedules::effective_date.eq(after.effective_date),
-            rate_schedules::document.eq(&after.document),
-            rate_schedules::updated_by.eq(&after.updated_by),
-            rate_schedules::updated_at.eq(after.updated_at),
-        ))
-        .execute(c.db())?;
-        if n != 1 {
-            return Err(not_a_draft(&find(c, id)?));
-        }
-        audit::record(
-            c,
-            actor,
-            Change {
-                action: "rate_schedule.update",
-                entity_type: ENTITY,
-                entity_id: id,
-                before: before.audit_view(),
-                after: after.audit_view(),
-                reason: None,
-            },
-        )?;
-        summary_of(c, &after)
-    })
+    let before = find(tx, id)?;
+    if before.status != DRAFT {
+        return Err(not_a_draft(&before));
+    }
+    if doc.id != before.book_id {
+        return Err(ApiError::field(
+            "id",
+            "conflict",
+            format!(
+                "this draft belongs to rate book {}; to start another rate book, import the \
+                 document as a new draft",
+                before.book_id
+            ),
+        ));
+    }
+    let after = RateScheduleVersion {
+        title: doc.title.en.trim().to_owned(),
+        effective_date: doc.effective_date,
+        document: text,
+        updated_by: actor.user_id.clone(),
+        updated_at: now(),
+        ..before.clone()
+    };
+    let n = diesel::update(
+        rate_schedules::table
+            .find(id)
+            .filter(rate_schedules::status.eq(DRAFT)),
+    )
+    .set((
+        rate_schedules::title.eq(&after.title),
+        rate_schedules::effective_date.eq(after.effective_date),
+        rate_schedules::document.eq(&after.document),
+        rate_schedules::updated_by.eq(&after.updated_by),
+        rate_schedules::updated_at.eq(after.updated_at),
+    ))
+    .execute(tx.db())?;
+    if n != 1 {
+        return Err(not_a_draft(&find(tx, id)?));
+    }
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: "rate_schedule.update",
+            entity_type: ENTITY,
+            entity_id: id,
+            before: before.audit_view(),
+            after: after.audit_view(),
+            reason: None,
+        },
+    )?;
+    summary_of(tx, &after)
 }
 
 /// Approves a draft: a second person (not the last editor) confirms a document that
 /// validates clean and agrees with the book's approved versions.
 pub fn approve(
-    pool: &DbPool,
+    tx: &mut WriteTx<'_>,
     actor: &Actor,
     id: &str,
     req: &ApproveRateScheduleRequest,
 ) -> ApiResult<RateScheduleSummaryDto> {
-    pool.write(|c| {
-        let before = find(c, id)?;
-        if before.status != DRAFT {
+    let before = find(tx, id)?;
+    if before.status != DRAFT {
+        return Err(ApiError::with_detail(
+            ErrorCode::Conflict,
+            format!(
+                "version {} of {} is {}: only a draft can be approved",
+                before.version,
+                before.book_id,
+                before.status.as_str()
+            ),
+        ));
+    }
+    if before.updated_by.is_some() && before.updated_by == actor.user_id {
+        return Err(ApiError::with_detail(
+            ErrorCode::Conflict,
+            "you made the last change to this draft, so someone else must approve it \
+             (maker-checker): ask another lead or the finance director",
+        ));
+    }
+    if let Some(expected) = &req.document_sha256 {
+        if !expected.eq_ignore_ascii_case(&sha256_hex(&before.document)) {
             return Err(ApiError::with_detail(
                 ErrorCode::Conflict,
-                format!(
-                    "version {} of {} is {}: only a draft can be approved",
-                    before.version, before.book_id, before.status
-                ),
+                "the draft has changed since you reviewed it; review it again before approving",
             ));
         }
-        if before.updated_by.is_some() && before.updated_by == actor.user_id {
-            return Err(ApiError::with_detail(
+    }
+    let doc = before.schedule()?;
+    let problems = approval_problems(tx, &doc, Some(id))?;
+    if !problems.is_empty() {
+        return Err(invalid(
+            "this version cannot be approved: it has problems or conflicts with the rate \
+             book's approved versions",
+            problems,
+        ));
+    }
+    let t = now();
+    let n = diesel::update(
+        rate_schedules::table
+            .find(id)
+            .filter(rate_schedules::status.eq(DRAFT))
+            .filter(rate_schedules::updated_at.eq(before.updated_at)),
+    )
+    .set((
+        rate_schedules::status.eq(APPROVED),
+        rate_schedules::approved_by.eq(&actor.user_id),
+        rate_schedules::approved_at.eq(Some(t)),
+    ))
+    .execute(tx.db())
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            ApiError::with_detail(
                 ErrorCode::Conflict,
-                "you made the last change to this draft, so someone else must approve it \
-                 (maker-checker): ask another lead or the finance director",
-            ));
+                "another version of this rate book taking effect on the same date was \
+                 approved at the same moment",
+            )
+        } else {
+            ApiError::from(e)
         }
-        if let Some(expected) = &req.document_sha256 {
-            if !expected.eq_ignore_ascii_case(&sha256_hex(&before.document)) {
-                return Err(ApiError::with_detail(
-                    ErrorCode::Conflict,
-                    "the draft has changed since you reviewed it; review it again before approving",
-                ));
-            }
-        }
-        let doc = before.schedule()?;
-        let problems = approval_problems(c, &doc, Some(id))?;
-        if !problems.is_empty() {
-            return Err(invalid(
-                "this version cannot be approved: it has problems or conflicts with the rate \
-                 book's approved versions",
-                problems,
-            ));
-        }
-        let t = now();
-        let n = diesel::update(
-            rate_schedules::table
-                .find(id)
-                .filter(rate_schedules::status.eq(DRAFT))
-                .filter(rate_schedules::updated_at.eq(before.updated_at)),
-        )
-        .set((
-            rate_schedules::status.eq(APPROVED),
-            rate_schedules::approved_by.eq(&actor.user_id),
-            rate_schedules::approved_at.eq(Some(t)),
-        ))
-        .execute(c.db())
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                ApiError::with_detail(
-                    ErrorCode::Conflict,
-                    "another version of this rate book taking effect on the same date was \
-                     approved at the same moment",
-                )
-            } else {
-                ApiError::from(e)
-            }
-        })?;
-        if n != 1 {
-            return Err(ApiError::with_detail(
-                ErrorCode::Conflict,
-                "the draft changed while it was being approved; review it again",
-            ));
-        }
-        let after = RateScheduleRow {
-            status: APPROVED.into(),
-            approved_by: actor.user_id.clone(),
-            approved_at: Some(t),
-            ..before.clone()
-        };
-        audit::record(
-            c,
-            actor,
-            Change {
-                action: "rate_schedule.approve",
-                entity_type: ENTITY,
-                entity_id: id,
-                before: Some(serde_json::json!({ "status": DRAFT })),
-                after: Some(serde_json::json!({
-                    "status": APPROVED,
-                    "book_id": after.book_id,
-                    "version": after.version,
-                    "effective_date": after.effective_date,
-                    "document_sha256": sha256_hex(&after.document),
-                })),
-                reason: req.reason.as_deref(),
-            },
-        )?;
-        summary_of(c, &after)
-    })
+    })?;
+    if n != 1 {
+        return Err(ApiError::with_detail(
+            ErrorCode::Conflict,
+            "the draft changed while it was being approved; review it again",
+        ));
+    }
+    let after = RateScheduleVersion {
+        status: APPROVED,
+        approved_by: actor.user_id.clone(),
+        approved_at: Some(t),
+        ..before.clone()
+    };
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: "rate_schedule.approve",
+            entity_type: ENTITY,
+            entity_id: id,
+            before: Some(serde_json::json!({ "status": DRAFT })),
+            after: Some(serde_json::json!({
+                "status": APPROVED,
+                "book_id": after.book_id,
+                "version": after.version,
+                "effective_date": after.effective_date,
+                "document_sha256": sha256_hex(&after.document),
+            })),
+            reason: req.reason.as_deref(),
+        },
+    )?;
+    summary_of(tx, &after)
 }
 
 /// Retires an approved version: kept for history, no longer quoted.
 pub fn retire(
-    pool: &DbPool,
+    tx: &mut WriteTx<'_>,
     actor: &Actor,
     id: &str,
     req: &RetireRateScheduleRequest,
 ) -> ApiResult<RateScheduleSummaryDto> {
-    pool.write(|c| {
-        let before = find(c, id)?;
-        if before.status != APPROVED {
-            return Err(ApiError::with_detail(
-                ErrorCode::Conflict,
-                format!(
-                    "version {} of {} is {}: only an approved version can be retired",
-                    before.version, before.book_id, before.status
-                ),
-            ));
-        }
-        let t = now();
-        let n = diesel::update(
-            rate_schedules::table
-                .find(id)
-                .filter(rate_schedules::status.eq(APPROVED)),
-        )
-        .set((
-            rate_schedules::status.eq(RETIRED),
-            rate_schedules::retired_by.eq(&actor.user_id),
-            rate_schedules::retired_at.eq(Some(t)),
-        ))
-        .execute(c.db())?;
-        if n != 1 {
-            return Err(ApiError::with_detail(
-                ErrorCode::Conflict,
-                "this version changed at the same moment; look again",
-            ));
-        }
-        let after = RateScheduleRow {
-            status: RETIRED.into(),
-            retired_by: actor.user_id.clone(),
-            retired_at: Some(t),
-            ..before.clone()
-        };
-        audit::record(
-            c,
-            actor,
-            Change {
-                action: "rate_schedule.retire",
-                entity_type: ENTITY,
-                entity_id: id,
-                before: Some(serde_json::json!({ "status": APPROVED })),
-                after: Some(serde_json::json!({
-                    "status": RETIRED,
-                    "book_id": after.book_id,
-                    "version": after.version,
-                })),
-                reason: req.reason.as_deref(),
-            },
-        )?;
-        summary_of(c, &after)
-    })
+    let before = find(tx, id)?;
+    if before.status != APPROVED {
+        return Err(ApiError::with_detail(
+            ErrorCode::Conflict,
+            format!(
+                "version {} of {} is {}: only an approved version can be retired",
+                before.version,
+                before.book_id,
+                before.status.as_str()
+            ),
+        ));
+    }
+    let t = now();
+    let n = diesel::update(
+        rate_schedules::table
+            .find(id)
+            .filter(rate_schedules::status.eq(APPROVED)),
+    )
+    .set((
+        rate_schedules::status.eq(RETIRED),
+        rate_schedules::retired_by.eq(&actor.user_id),
+        rate_schedules::retired_at.eq(Some(t)),
+    ))
+    .execute(tx.db())?;
+    if n != 1 {
+        return Err(ApiError::with_detail(
+            ErrorCode::Conflict,
+            "this version changed at the same moment; look again",
+        ));
+    }
+    let after = RateScheduleVersion {
+        status: RETIRED,
+        retired_by: actor.user_id.clone(),
+        retired_at: Some(t),
+        ..before.clone()
+    };
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: "rate_schedule.retire",
+            entity_type: ENTITY,
+            entity_id: id,
+            before: Some(serde_json::json!({ "status": APPROVED })),
+            after: Some(serde_json::json!({
+                "status": RETIRED,
+                "book_id": after.book_id,
+                "version": after.version,
+            })),
+            reason: req.reason.as_deref(),
+        },
+    )?;
+    summary_of(tx, &after)
 }
 
 /// Saves a document as an approved version in one step, for the demo city: `maker` created
 /// it, `checker` approved it. The same rules as a draft plus approval, in the caller's
 /// transaction.
 pub fn seed_approved(
-    c: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     actor: &Actor,
     maker: &str,
     checker: &str,
@@ -644,31 +613,31 @@ pub fn seed_approved(
             "demo rate schedule: maker is the checker",
         ));
     }
-    let problems = approval_problems(c, &doc, None)?;
+    let problems = approval_problems(tx, &doc, None)?;
     if !problems.is_empty() {
         return Err(ApiError::internal(format!(
             "demo rate schedule {}: {:?}",
             doc.id, problems
         )));
     }
-    let row = insert_draft(c, Some(maker), &text, &doc)?;
+    let row = insert_draft(tx, Some(maker), &text, &doc)?;
     diesel::update(rate_schedules::table.find(&row.id))
         .set((
             rate_schedules::status.eq(APPROVED),
             rate_schedules::approved_by.eq(Some(checker)),
             rate_schedules::approved_at.eq(Some(now())),
         ))
-        .execute(c)?;
+        .execute(tx.db())?;
     audit::record(
-        c,
+        tx,
         actor,
         Change {
             action: "rate_schedule.seed",
             entity_type: ENTITY,
             entity_id: &row.id,
             before: None,
-            after: RateScheduleRow {
-                status: APPROVED.into(),
+            after: RateScheduleVersion {
+                status: APPROVED,
                 ..row.clone()
             }
             .audit_view(),
@@ -682,18 +651,18 @@ pub fn seed_approved(
 
 /// Every rate book with its version counts, the version in effect on `today` and those to come.
 pub fn list_books(c: &mut DbConnection, today: NaiveDate) -> ApiResult<Vec<RateBookDto>> {
-    let rows: Vec<RateScheduleRow> = rate_schedules::table
-        .select(RateScheduleRow::as_select())
+    let rows: Vec<RateScheduleVersion> = rate_schedules::table
+        .select(RateScheduleVersion::as_select())
         .order((rate_schedules::book_id.asc(), rate_schedules::version.asc()))
         .load(c)?;
     let names = usernames(c, &rows)?;
-    let mut books: BTreeMap<&str, Vec<&RateScheduleRow>> = BTreeMap::new();
+    let mut books: BTreeMap<&str, Vec<&RateScheduleVersion>> = BTreeMap::new();
     for r in &rows {
         books.entry(r.book_id.as_str()).or_default().push(r);
     }
     let mut out = Vec::with_capacity(books.len());
     for (book_id, versions) in books {
-        let mut approved: Vec<&RateScheduleRow> = versions
+        let mut approved: Vec<&RateScheduleVersion> = versions
             .iter()
             .copied()
             .filter(|r| r.status == APPROVED)
@@ -728,9 +697,9 @@ pub fn list_versions(
     c: &mut DbConnection,
     book_id: &str,
 ) -> ApiResult<Vec<RateScheduleSummaryDto>> {
-    let rows: Vec<RateScheduleRow> = rate_schedules::table
+    let rows: Vec<RateScheduleVersion> = rate_schedules::table
         .filter(rate_schedules::book_id.eq(book_id))
-        .select(RateScheduleRow::as_select())
+        .select(RateScheduleVersion::as_select())
         .order(rate_schedules::version.desc())
         .load(c)?;
     if rows.is_empty() {
@@ -780,16 +749,16 @@ fn tr(locale: Locale, en: &str, es: &str) -> String {
 pub fn rate_list_pdf(c: &mut DbConnection, on: NaiveDate, locale: Locale) -> ApiResult<Vec<u8>> {
     use crate::pdf::{render, Block};
 
-    let rows: Vec<RateScheduleRow> = rate_schedules::table
+    let rows: Vec<RateScheduleVersion> = rate_schedules::table
         .filter(rate_schedules::status.eq(APPROVED))
-        .select(RateScheduleRow::as_select())
+        .select(RateScheduleVersion::as_select())
         .order((
             rate_schedules::book_id.asc(),
             rate_schedules::effective_date.asc(),
             rate_schedules::version.asc(),
         ))
         .load(c)?;
-    let mut books: BTreeMap<&str, Vec<&RateScheduleRow>> = BTreeMap::new();
+    let mut books: BTreeMap<&str, Vec<&RateScheduleVersion>> = BTreeMap::new();
     for r in &rows {
         books.entry(r.book_id.as_str()).or_default().push(r);
     }
@@ -905,7 +874,7 @@ pub fn quote(
     req: &RateQuoteRequest,
     locale: Locale,
 ) -> ApiResult<RateQuoteDto> {
-    let rows: Vec<RateScheduleRow> = match &req.schedule_id {
+    let rows: Vec<RateScheduleVersion> = match &req.schedule_id {
         Some(id) => {
             if req.on.is_some() || req.book_id.is_some() {
                 return Err(ApiError::field(
@@ -932,8 +901,8 @@ pub fn quote(
             if let Some(book) = &req.book_id {
                 q = q.filter(rate_schedules::book_id.eq(book.clone()));
             }
-            let rows: Vec<RateScheduleRow> = q
-                .select(RateScheduleRow::as_select())
+            let rows: Vec<RateScheduleVersion> = q
+                .select(RateScheduleVersion::as_select())
                 .order((
                     rate_schedules::book_id.asc(),
                     rate_schedules::effective_date.asc(),
@@ -955,7 +924,7 @@ pub fn quote(
     };
     let schedules = rows
         .iter()
-        .map(RateScheduleRow::schedule)
+        .map(RateScheduleVersion::schedule)
         .collect::<ApiResult<Vec<_>>>()?;
     let quote = rates::quote(&schedules, &req.input).map_err(|e| rate_error(&e))?;
     let used = rows
@@ -966,8 +935,8 @@ pub fn quote(
                 .iter()
                 .any(|s| s.schedule_id == r.book_id && s.effective_date == r.effective_date)
         })
-        .map(RateScheduleRow::reference)
-        .collect::<ApiResult<Vec<_>>>()?;
+        .map(RateScheduleVersion::reference)
+        .collect();
     Ok(RateQuoteDto {
         explanation: quote.explain(locale),
         quote,
@@ -1008,23 +977,22 @@ pub fn rate_error(e: &RateError) -> ApiError {
     }
 }
 
-/// The language a user asked for in their profile (English when unknown).
+/// The language a user asked for in their profile (English for an unknown user).
 pub fn user_locale(c: &mut DbConnection, user_id: &str) -> ApiResult<Locale> {
-    let locale: Option<String> = users::table
+    let locale: Option<Locale> = users::table
         .find(user_id)
         .select(users::locale)
         .first(c)
         .optional()?;
-    Ok(locale
-        .as_deref()
-        .and_then(Locale::parse)
-        .unwrap_or_default())
+    Ok(locale.unwrap_or_default())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::users::UserRow;
+    use crate::db::DbPool;
+    use crate::domain::users::User;
+    use cistern_shared::Role;
 
     const SALEM_SEWER_2015: &str =
         include_str!("../../../shared/src/rates/examples/salem-sewer-2015.json");
@@ -1082,28 +1050,31 @@ mod tests {
         let pool = DbPool::new(&url, 2).unwrap();
         let mut c = pool.get().unwrap();
         crate::db::run_migrations(&mut c).unwrap();
-        for (id, name, role) in [
-            ("u-lead", "lead", "lead"),
-            ("u-dir", "director", "finance_director"),
-        ] {
-            crate::domain::users::insert(
-                &mut c,
-                &UserRow {
-                    id: id.into(),
-                    username: name.into(),
-                    display_name: name.into(),
-                    role: role.into(),
-                    password_hash: None,
-                    active: true,
-                    locale: "en".into(),
-                    customer_id: None,
-                    created_at: now(),
-                    updated_at: now(),
-                },
-            )
-            .unwrap();
-        }
         drop(c);
+        pool.write(|tx| -> ApiResult<()> {
+            for (id, name, role) in [
+                ("u-lead", "lead", Role::Lead),
+                ("u-dir", "director", Role::FinanceDirector),
+            ] {
+                crate::domain::users::insert(
+                    tx,
+                    &User {
+                        id: id.into(),
+                        username: name.into(),
+                        display_name: name.into(),
+                        role,
+                        password_hash: None,
+                        active: true,
+                        locale: Locale::En,
+                        customer_id: None,
+                        created_at: now(),
+                        updated_at: now(),
+                    },
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
         (dir, pool)
     }
 
@@ -1119,10 +1090,13 @@ mod tests {
     fn maker_cannot_check_and_approved_versions_are_frozen_in_the_database_too() {
         let (_dir, pool) = pool_with_users();
         let (lead, director) = (actor("u-lead", "lead"), actor("u-dir", "director"));
-        let draft =
-            create_draft(&pool, &lead, SALEM_SEWER_2015.as_bytes(), Origin::Import).unwrap();
+        let draft = pool
+            .write(|tx| create_draft(tx, &lead, SALEM_SEWER_2015.as_bytes(), Origin::Import))
+            .unwrap();
         assert_eq!((draft.version, draft.status), (1, RateStatus::Draft));
-        let e = approve(&pool, &lead, &draft.id, &Default::default()).unwrap_err();
+        let e = pool
+            .write(|tx| approve(tx, &lead, &draft.id, &Default::default()))
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::Conflict);
         assert!(e.detail.unwrap_or_default().contains("maker-checker"));
         // A pinned hash that is not the document's is refused.
@@ -1131,7 +1105,7 @@ mod tests {
             document_sha256: Some("0".repeat(64)),
         };
         assert_eq!(
-            approve(&pool, &director, &draft.id, &stale)
+            pool.write(|tx| approve(tx, &director, &draft.id, &stale))
                 .unwrap_err()
                 .code,
             ErrorCode::Conflict
@@ -1140,12 +1114,16 @@ mod tests {
             reason: Some("Resolution 2014-58".into()),
             document_sha256: Some(draft.document_sha256.clone()),
         };
-        let ok = approve(&pool, &director, &draft.id, &pinned).unwrap();
+        let ok = pool
+            .write(|tx| approve(tx, &director, &draft.id, &pinned))
+            .unwrap();
         assert_eq!(ok.status, RateStatus::Approved);
         assert_eq!(ok.approved_by.as_deref(), Some("director"));
 
         // The application refuses an edit; so does the database, whoever asks.
-        let e = update_draft(&pool, &lead, &draft.id, SALEM_SEWER_2015.as_bytes()).unwrap_err();
+        let e = pool
+            .write(|tx| update_draft(tx, &lead, &draft.id, SALEM_SEWER_2015.as_bytes()))
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::Conflict);
         let mut c = pool.get().unwrap();
         let raw = diesel::update(rate_schedules::table.find(&draft.id))
@@ -1160,15 +1138,20 @@ mod tests {
         drop(c);
 
         // A second version on the same date conflicts with the approved one until it retires.
-        let second = create_draft(&pool, &lead, SALEM_SEWER_2015.as_bytes(), Origin::Api).unwrap();
+        let second = pool
+            .write(|tx| create_draft(tx, &lead, SALEM_SEWER_2015.as_bytes(), Origin::Api))
+            .unwrap();
         assert_eq!(second.version, 2);
-        let e = approve(&pool, &director, &second.id, &Default::default()).unwrap_err();
+        let e = pool
+            .write(|tx| approve(tx, &director, &second.id, &Default::default()))
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::ValidationFailed);
         assert_eq!(e.fields[0].field, "effective_date");
         assert_eq!(e.fields[0].code, "duplicate_version");
-        retire(&pool, &director, &draft.id, &Default::default()).unwrap();
+        pool.write(|tx| retire(tx, &director, &draft.id, &Default::default()))
+            .unwrap();
         assert_eq!(
-            approve(&pool, &director, &second.id, &Default::default())
+            pool.write(|tx| approve(tx, &director, &second.id, &Default::default()))
                 .unwrap()
                 .status,
             RateStatus::Approved

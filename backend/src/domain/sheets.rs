@@ -2,6 +2,7 @@
 //! write down; every other order prints the same frame with its own task.
 
 use cistern_shared::dto::Locale;
+use cistern_shared::meters::MeterKind;
 use cistern_shared::orders::{OrderType, ServiceOrderDto};
 use diesel::prelude::*;
 
@@ -33,16 +34,30 @@ fn order_title(t: OrderType, l: Locale) -> String {
     tr(l, en, es)
 }
 
+/// Where the premise is on the meter-reading route.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = premises, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+struct SheetPremise {
+    parcel: Option<String>,
+    route: String,
+    read_sequence: i32,
+    inside_city: bool,
+}
+
+/// What the installer needs to recognise a meter.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = meters, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+struct SheetMeter {
+    serial: String,
+    size: String,
+    kind: MeterKind,
+    endpoint_serial: Option<String>,
+}
+
 pub fn work_order(c: &mut DbConnection, o: &ServiceOrderDto, l: Locale) -> ApiResult<Vec<u8>> {
-    type P = (Option<String>, String, i32, bool);
-    let (parcel, route, seq, inside): P = premises::table
+    let place: SheetPremise = premises::table
         .find(&o.premise_id)
-        .select((
-            premises::parcel,
-            premises::route,
-            premises::read_sequence,
-            premises::inside_city,
-        ))
+        .select(SheetPremise::as_select())
         .first(c)?;
     let phone: Option<String> = match &o.account_id {
         Some(a) => accounts::table
@@ -57,21 +72,19 @@ pub fn work_order(c: &mut DbConnection, o: &ServiceOrderDto, l: Locale) -> ApiRe
     let meter_line = |id: &Option<String>, c: &mut DbConnection| -> ApiResult<Option<String>> {
         match id {
             Some(m) => {
-                let r: (String, String, String, Option<String>) = meters::table
+                let meter: SheetMeter = meters::table
                     .find(m)
-                    .select((
-                        meters::serial,
-                        meters::size,
-                        meters::kind,
-                        meters::endpoint_serial,
-                    ))
+                    .select(SheetMeter::as_select())
                     .first(c)?;
                 Ok(Some(format!(
                     "{}  ({}\", {}{})",
-                    r.0,
-                    r.1,
-                    r.2.replace('_', " "),
-                    r.3.map(|e| format!(", endpoint {e}")).unwrap_or_default()
+                    meter.serial,
+                    meter.size,
+                    meter.kind.as_str().replace('_', " "),
+                    meter
+                        .endpoint_serial
+                        .map(|e| format!(", endpoint {e}"))
+                        .unwrap_or_default()
                 )))
             }
             None => Ok(None),
@@ -85,13 +98,15 @@ pub fn work_order(c: &mut DbConnection, o: &ServiceOrderDto, l: Locale) -> ApiRe
         ),
         Block::Field(
             tr(l, "Parcel", "Parcela"),
-            parcel.unwrap_or_else(|| "—".into()),
+            place.parcel.unwrap_or_else(|| "—".into()),
         ),
         Block::Field(
             tr(l, "Route / sequence", "Ruta / secuencia"),
             format!(
-                "{route} / {seq}  ({})",
-                if inside {
+                "{} / {}  ({})",
+                place.route,
+                place.read_sequence,
+                if place.inside_city {
                     tr(l, "inside city", "dentro de la ciudad")
                 } else {
                     tr(l, "outside city", "fuera de la ciudad")

@@ -1,66 +1,32 @@
 //! Users, sign-in, sessions and API keys.
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use cistern_shared::dto::{
-    ApiKeyCreated, CreateUserRequest, Locale, Page, UpdateUserRequest, UserDto,
-};
+use chrono::Duration;
+use cistern_shared::dto::{ApiKeyCreated, CreateUserRequest, Page, UpdateUserRequest, UserDto};
 use cistern_shared::{ErrorCode, Role};
 use diesel::prelude::*;
 
 use crate::auth::{random_token, token_hash, PasswordPolicy};
+pub use crate::db::models::users::User;
+use crate::db::models::{api_keys::ApiKey, login_attempts::NewLoginAttempt, sessions::Session};
 use crate::db::schema::{api_keys, customers, login_attempts, sessions, users};
-use crate::db::{now, DbConnection, DbPool};
+use crate::db::{now, DbConnection, DbPool, WriteTx};
 use crate::domain::audit::{self, Actor, Change};
 use crate::domain::{new_id, paging};
 use crate::error::{ApiError, ApiResult};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = users)]
-pub struct UserRow {
-    pub id: String,
-    pub username: String,
-    pub display_name: String,
-    pub role: String,
-    pub password_hash: Option<String>,
-    pub active: bool,
-    pub locale: String,
-    pub customer_id: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-impl UserRow {
-    pub fn role(&self) -> ApiResult<Role> {
-        Role::parse(&self.role).ok_or_else(|| ApiError::internal("unknown role in users"))
-    }
-
-    pub fn to_dto(&self) -> ApiResult<UserDto> {
-        Ok(UserDto {
-            id: self.id.clone(),
-            username: self.username.clone(),
-            display_name: self.display_name.clone(),
-            role: self.role()?,
-            active: self.active,
-            locale: Locale::parse(&self.locale).unwrap_or_default(),
-            customer_id: self.customer_id.clone(),
-            created_at: DateTime::<Utc>::from_naive_utc_and_offset(self.created_at, Utc),
-        })
-    }
-}
-
-pub fn find_by_id(conn: &mut DbConnection, id: &str) -> ApiResult<UserRow> {
+pub fn find_by_id(conn: &mut DbConnection, id: &str) -> ApiResult<User> {
     users::table
         .find(id)
-        .select(UserRow::as_select())
+        .select(User::as_select())
         .first(conn)
         .optional()?
         .ok_or_else(ApiError::not_found)
 }
 
-pub fn find_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<UserRow>> {
+pub fn find_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<User>> {
     users::table
         .filter(users::username.eq(username))
-        .select(UserRow::as_select())
+        .select(User::as_select())
         .first(conn)
         .optional()
 }
@@ -68,7 +34,7 @@ pub fn find_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<
 // ---------------------------------------------------------------- sign-in
 
 pub struct SignIn {
-    pub user: UserRow,
+    pub user: User,
     pub session_id: String,
     pub refresh_token: String,
 }
@@ -82,6 +48,10 @@ pub struct SignInPolicy {
 /// Checks a username and password and opens a session. Failed attempts are counted in the
 /// database (so the limit holds across server instances); past the limit the answer is 429
 /// whatever the password.
+///
+/// The one domain function that takes the pool rather than a transaction: the password hash
+/// check is slow on purpose and must run outside any transaction, so this orchestrates a read
+/// ([`sign_in_facts`]), the check, and a write ([`record_sign_in`]).
 pub fn sign_in(
     pool: &DbPool,
     hasher: &PasswordPolicy,
@@ -91,77 +61,104 @@ pub fn sign_in(
     user_agent: Option<String>,
 ) -> ApiResult<SignIn> {
     let username = username.trim().to_owned();
-    let since = now() - Duration::seconds(policy.window_secs);
-    let (user, failures) = pool.read(|c| -> ApiResult<_> {
-        let failures: i64 = login_attempts::table
-            .filter(login_attempts::username.eq(&username))
-            .filter(login_attempts::at.gt(since))
-            .filter(login_attempts::succeeded.eq(false))
-            .count()
-            .get_result(c.db())?;
-        Ok((find_by_username(c, &username)?, failures))
-    })?;
-    if failures >= policy.max_failures {
+    let facts = pool.read(|c| sign_in_facts(c, &username, policy.window_secs))?;
+    if facts.recent_failures >= policy.max_failures {
         return Err(ApiError::with_detail(
             ErrorCode::TooManyAttempts,
             "too many failed sign-ins for this username; wait a few minutes and try again",
         ));
     }
     // The expensive hash check runs outside any transaction.
+    let user = facts.user;
     let ok = hasher.verify(
         password,
         user.as_ref().and_then(|u| u.password_hash.as_deref()),
     ) && user.as_ref().is_some_and(|u| u.active);
-    pool.write(|c| -> ApiResult<()> {
-        diesel::insert_into(login_attempts::table)
-            .values((
-                login_attempts::username.eq(&username),
-                login_attempts::at.eq(now()),
-                login_attempts::succeeded.eq(ok),
-            ))
-            .execute(c.db())?;
-        Ok(())
-    })?;
+    pool.write(|tx| record_sign_in_attempt(tx, &username, ok))?;
     match user {
         Some(user) if ok => {
-            pool.write(|c| open_session(c, user, policy.refresh_ttl_secs, user_agent))
+            pool.write(|tx| open_session(tx, user, policy.refresh_ttl_secs, user_agent))
         }
         _ => Err(ApiError::new(ErrorCode::InvalidCredentials)),
     }
 }
 
-fn open_session(
+/// What sign-in needs to know before checking the password.
+pub struct SignInFacts {
+    pub user: Option<User>,
+    /// Failed attempts for the username within the window.
+    pub recent_failures: i64,
+}
+
+pub fn sign_in_facts(
     c: &mut DbConnection,
-    user: UserRow,
+    username: &str,
+    window_secs: i64,
+) -> ApiResult<SignInFacts> {
+    let since = now() - Duration::seconds(window_secs);
+    let recent_failures: i64 = login_attempts::table
+        .filter(login_attempts::username.eq(username))
+        .filter(login_attempts::at.gt(since))
+        .filter(login_attempts::succeeded.eq(false))
+        .count()
+        .get_result(c)?;
+    Ok(SignInFacts {
+        user: find_by_username(c, username)?,
+        recent_failures,
+    })
+}
+
+pub fn record_sign_in_attempt(
+    tx: &mut WriteTx<'_>,
+    username: &str,
+    succeeded: bool,
+) -> ApiResult<()> {
+    diesel::insert_into(login_attempts::table)
+        .values(NewLoginAttempt {
+            username,
+            at: now(),
+            succeeded,
+        })
+        .execute(tx.db())?;
+    Ok(())
+}
+
+/// Opens a session for a user whose password was checked.
+pub fn open_session(
+    tx: &mut WriteTx<'_>,
+    user: User,
     ttl_secs: i64,
     user_agent: Option<String>,
 ) -> ApiResult<SignIn> {
-    let session_id = new_id();
     let refresh_token = random_token(32);
     let t = now();
+    let session = Session {
+        id: new_id(),
+        user_id: user.id.clone(),
+        refresh_hash: token_hash(&refresh_token),
+        created_at: t,
+        expires_at: t + Duration::seconds(ttl_secs),
+        last_used_at: t,
+        revoked_at: None,
+        user_agent: user_agent.map(|ua| ua.chars().take(200).collect::<String>()),
+        previous_refresh_hash: None,
+        rotated_at: None,
+    };
     diesel::insert_into(sessions::table)
-        .values((
-            sessions::id.eq(&session_id),
-            sessions::user_id.eq(&user.id),
-            sessions::refresh_hash.eq(token_hash(&refresh_token)),
-            sessions::created_at.eq(t),
-            sessions::expires_at.eq(t + Duration::seconds(ttl_secs)),
-            sessions::last_used_at.eq(t),
-            sessions::user_agent.eq(user_agent.map(|ua| ua.chars().take(200).collect::<String>())),
-        ))
-        .execute(c)?;
+        .values(&session)
+        .execute(tx.db())?;
     let actor = Actor {
         user_id: Some(user.id.clone()),
         username: Some(user.username.clone()),
         request_id: None,
     };
     audit::record(
-        c,
+        tx,
         &actor,
         Change {
             action: "auth.sign_in",
             entity_type: "session",
-            entity_id: &session_id,
+            entity_id: &session.id,
             before: None,
             after: None,
             reason: None,
@@ -169,139 +166,122 @@ fn open_session(
     )?;
     Ok(SignIn {
         user,
-        session_id,
+        session_id: session.id,
         refresh_token,
     })
 }
 
-/// Exchanges a refresh token for a new one (rotation: the old one stops working) and
-/// answers the session and user to issue an access token for.
 /// How long the refresh token just replaced still works: two tabs of one browser refreshing at
 /// the same moment both send it.
 pub const ROTATION_GRACE_SECS: i64 = 30;
 
-enum Refreshed {
+/// The outcome of presenting a refresh token. Either way the transaction commits: a reused
+/// token's session must stay ended.
+pub enum Refreshed {
     Renewed(Box<SignIn>),
     /// A replaced token came back after the grace period: someone kept a copy.
     Reused,
 }
 
-/// Exchanges a refresh token for a new one (rotation: the old one stops working after a short
-/// grace) and answers the session and user to issue an access token for. A replaced token
-/// presented after the grace ends the whole session: one of the two holders is a thief.
-pub fn refresh(pool: &DbPool, refresh_token: &str) -> ApiResult<SignIn> {
-    let hash = token_hash(refresh_token);
-    let outcome = pool.write(|c| -> ApiResult<Refreshed> {
-        type Row = (
-            String,
-            NaiveDateTime,
-            Option<NaiveDateTime>,
-            String,
-            Option<NaiveDateTime>,
-            bool,
-        );
-        let current: Option<Row> = sessions::table
-            .filter(sessions::refresh_hash.eq(&hash))
-            .select((
-                sessions::id,
-                sessions::expires_at,
-                sessions::revoked_at,
-                sessions::user_id,
-                sessions::rotated_at,
-                diesel::dsl::sql::<diesel::sql_types::Bool>("TRUE"),
-            ))
-            .first(c.db())
-            .optional()?;
-        let row = match current {
-            Some(r) => Some(r),
-            None => sessions::table
-                .filter(sessions::previous_refresh_hash.eq(&hash))
-                .select((
-                    sessions::id,
-                    sessions::expires_at,
-                    sessions::revoked_at,
-                    sessions::user_id,
-                    sessions::rotated_at,
-                    diesel::dsl::sql::<diesel::sql_types::Bool>("FALSE"),
-                ))
-                .first(c.db())
-                .optional()?,
-        };
-        let (session_id, expires_at, revoked_at, user_id, rotated_at, is_current) =
-            row.ok_or_else(ApiError::unauthenticated)?;
-        let t = now();
-        if revoked_at.is_some() || expires_at <= t {
-            return Err(ApiError::unauthenticated());
+impl Refreshed {
+    /// The new sign-in, or 401 for a reused token.
+    pub fn into_sign_in(self) -> ApiResult<SignIn> {
+        match self {
+            Refreshed::Renewed(s) => Ok(*s),
+            Refreshed::Reused => Err(ApiError::unauthenticated()),
         }
-        if !is_current {
-            let within_grace =
-                rotated_at.is_some_and(|r| t - r <= Duration::seconds(ROTATION_GRACE_SECS));
-            if !within_grace {
-                diesel::update(sessions::table.find(&session_id))
-                    .set(sessions::revoked_at.eq(Some(t)))
-                    .execute(c.db())?;
-                audit::record(
-                    c,
-                    &Actor::system("auth"),
-                    Change {
-                        action: "auth.refresh_reuse",
-                        entity_type: "session",
-                        entity_id: &session_id,
-                        before: None,
-                        after: None,
-                        reason: Some(
-                            "a replaced refresh token was presented again; the session was ended",
-                        ),
-                    },
-                )?;
-                return Ok(Refreshed::Reused);
-            }
-        }
-        let user = find_by_id(c, &user_id).map_err(|_| ApiError::unauthenticated())?;
-        if !user.active {
-            return Err(ApiError::unauthenticated());
-        }
-        let new_token = random_token(32);
-        // Presenting the current token rotates it; presenting the previous one (within the
-        // grace) issues a fresh token but keeps the grace window anchored where it was.
-        let previous = if is_current { Some(hash.clone()) } else { None };
-        if let Some(p) = previous {
-            diesel::update(sessions::table.find(&session_id))
-                .set((
-                    sessions::previous_refresh_hash.eq(Some(p)),
-                    sessions::rotated_at.eq(Some(t)),
-                ))
-                .execute(c.db())?;
-        }
-        diesel::update(sessions::table.find(&session_id))
-            .set((
-                sessions::refresh_hash.eq(token_hash(&new_token)),
-                sessions::last_used_at.eq(t),
-            ))
-            .execute(c.db())?;
-        Ok(Refreshed::Renewed(Box::new(SignIn {
-            user,
-            session_id,
-            refresh_token: new_token,
-        })))
-    })?;
-    match outcome {
-        Refreshed::Renewed(s) => Ok(*s),
-        Refreshed::Reused => Err(ApiError::unauthenticated()),
     }
 }
 
-pub fn revoke_session(c: &mut DbConnection, session_id: &str, actor: &Actor) -> ApiResult<()> {
+/// Exchanges a refresh token for a new one (rotation: the old one stops working after a short
+/// grace) and answers the session and user to issue an access token for. A replaced token
+/// presented after the grace ends the whole session: one of the two holders is a thief.
+pub fn refresh(tx: &mut WriteTx<'_>, refresh_token: &str) -> ApiResult<Refreshed> {
+    let hash = token_hash(refresh_token);
+    let current: Option<Session> = sessions::table
+        .filter(sessions::refresh_hash.eq(&hash))
+        .select(Session::as_select())
+        .first(tx.db())
+        .optional()?;
+    let (session, is_current) = match current {
+        Some(s) => (s, true),
+        None => {
+            let previous: Option<Session> = sessions::table
+                .filter(sessions::previous_refresh_hash.eq(&hash))
+                .select(Session::as_select())
+                .first(tx.db())
+                .optional()?;
+            (previous.ok_or_else(ApiError::unauthenticated)?, false)
+        }
+    };
+    let t = now();
+    if session.revoked_at.is_some() || session.expires_at <= t {
+        return Err(ApiError::unauthenticated());
+    }
+    if !is_current {
+        let within_grace = session
+            .rotated_at
+            .is_some_and(|r| t - r <= Duration::seconds(ROTATION_GRACE_SECS));
+        if !within_grace {
+            diesel::update(sessions::table.find(&session.id))
+                .set(sessions::revoked_at.eq(Some(t)))
+                .execute(tx.db())?;
+            audit::record(
+                tx,
+                &Actor::system("auth"),
+                Change {
+                    action: "auth.refresh_reuse",
+                    entity_type: "session",
+                    entity_id: &session.id,
+                    before: None,
+                    after: None,
+                    reason: Some(
+                        "a replaced refresh token was presented again; the session was ended",
+                    ),
+                },
+            )?;
+            return Ok(Refreshed::Reused);
+        }
+    }
+    let user = find_by_id(tx, &session.user_id).map_err(|_| ApiError::unauthenticated())?;
+    if !user.active {
+        return Err(ApiError::unauthenticated());
+    }
+    let new_token = random_token(32);
+    // Presenting the current token rotates it; presenting the previous one (within the
+    // grace) issues a fresh token but keeps the grace window anchored where it was.
+    if is_current {
+        diesel::update(sessions::table.find(&session.id))
+            .set((
+                sessions::previous_refresh_hash.eq(Some(&hash)),
+                sessions::rotated_at.eq(Some(t)),
+            ))
+            .execute(tx.db())?;
+    }
+    diesel::update(sessions::table.find(&session.id))
+        .set((
+            sessions::refresh_hash.eq(token_hash(&new_token)),
+            sessions::last_used_at.eq(t),
+        ))
+        .execute(tx.db())?;
+    Ok(Refreshed::Renewed(Box::new(SignIn {
+        user,
+        session_id: session.id,
+        refresh_token: new_token,
+    })))
+}
+
+pub fn revoke_session(tx: &mut WriteTx<'_>, session_id: &str, actor: &Actor) -> ApiResult<()> {
     let n = diesel::update(
         sessions::table
             .find(session_id)
             .filter(sessions::revoked_at.is_null()),
     )
     .set(sessions::revoked_at.eq(now()))
-    .execute(c)?;
+    .execute(tx.db())?;
     if n > 0 {
         audit::record(
-            c,
+            tx,
             actor,
             Change {
                 action: "auth.sign_out",
@@ -325,25 +305,24 @@ pub fn session_for_refresh_token(c: &mut DbConnection, token: &str) -> QueryResu
 }
 
 /// Ends every open session of a user (password change, reset, deactivation).
-pub fn revoke_all_sessions(c: &mut DbConnection, user_id: &str) -> QueryResult<usize> {
+pub fn revoke_all_sessions(tx: &mut WriteTx<'_>, user_id: &str) -> QueryResult<usize> {
     diesel::update(
         sessions::table
             .filter(sessions::user_id.eq(user_id))
             .filter(sessions::revoked_at.is_null()),
     )
     .set(sessions::revoked_at.eq(now()))
-    .execute(c)
+    .execute(tx.db())
 }
 
-pub fn change_password(
-    pool: &DbPool,
+/// Checks a password change against the user's stored hash and answers the new password's
+/// hash. Touches no database: the hashing is slow, so callers run it outside transactions.
+pub fn new_password_hash(
     hasher: &PasswordPolicy,
-    actor: &Actor,
-    user_id: &str,
+    user: &User,
     current: &str,
     new: &str,
-) -> ApiResult<()> {
-    let user = pool.read(|c| find_by_id(c, user_id))?;
+) -> ApiResult<String> {
     if user.password_hash.is_none() {
         return Err(ApiError::with_detail(
             ErrorCode::Forbidden,
@@ -368,29 +347,46 @@ pub fn change_password(
             "must differ from the current password",
         ));
     }
-    let hash = hasher.hash(new)?;
-    pool.write(|c| {
-        diesel::update(users::table.find(user_id))
-            .set((
-                users::password_hash.eq(Some(hash)),
-                users::updated_at.eq(now()),
-            ))
-            .execute(c.db())?;
-        let ended = revoke_all_sessions(c, user_id)?;
-        audit::record(
-            c,
-            actor,
-            Change {
-                action: "auth.password_change",
-                entity_type: "user",
-                entity_id: user_id,
-                before: None,
-                after: Some(serde_json::json!({ "sessions_ended": ended })),
-                reason: None,
-            },
-        )?;
-        Ok(())
-    })
+    hasher.hash(new)
+}
+
+/// Stores a user's own new password (hashed by [`new_password_hash`]) and ends their sessions.
+pub fn change_password(
+    tx: &mut WriteTx<'_>,
+    actor: &Actor,
+    user_id: &str,
+    password_hash: String,
+) -> ApiResult<()> {
+    set_password(tx, actor, user_id, password_hash, "auth.password_change")
+}
+
+fn set_password(
+    tx: &mut WriteTx<'_>,
+    actor: &Actor,
+    user_id: &str,
+    password_hash: String,
+    action: &str,
+) -> ApiResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::password_hash.eq(Some(password_hash)),
+            users::updated_at.eq(now()),
+        ))
+        .execute(tx.db())?;
+    let ended = revoke_all_sessions(tx, user_id)?;
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action,
+            entity_type: "user",
+            entity_id: user_id,
+            before: None,
+            after: Some(serde_json::json!({ "sessions_ended": ended })),
+            reason: None,
+        },
+    )?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------- administration
@@ -402,27 +398,28 @@ pub fn list(
 ) -> ApiResult<Page<UserDto>> {
     let (page, per_page) = paging(page, per_page);
     let total: i64 = users::table.count().get_result(conn)?;
-    let rows: Vec<UserRow> = users::table
-        .select(UserRow::as_select())
+    let rows: Vec<User> = users::table
+        .select(User::as_select())
         .order(users::username.asc())
         .limit(per_page)
         .offset((page - 1) * per_page)
         .load(conn)?;
     Ok(Page {
-        items: rows.iter().map(UserRow::to_dto).collect::<ApiResult<_>>()?,
+        items: rows.into_iter().map(UserDto::from).collect(),
         total,
         page,
         per_page,
     })
 }
 
-pub fn create(
-    pool: &DbPool,
+/// Checks what a new user request can be checked for without the database, and hashes its
+/// password (slow: callers run this outside transactions). Answers the hash to pass to
+/// [`create`]; `None` for an integrator, who signs in with an API key.
+pub fn new_user_password_hash(
     hasher: &PasswordPolicy,
-    actor: &Actor,
     req: &CreateUserRequest,
-) -> ApiResult<UserDto> {
-    let password_hash = match (req.role, &req.password) {
+) -> ApiResult<Option<String>> {
+    let password = match (req.role, &req.password) {
         (Role::Integrator, None) => None,
         (Role::Integrator, Some(_)) => {
             return Err(ApiError::field(
@@ -431,7 +428,7 @@ pub fn create(
                 "integrators sign in with API keys, not passwords",
             ))
         }
-        (_, Some(p)) => Some(hasher.hash(p)?),
+        (_, Some(p)) => Some(p),
         (_, None) => return Err(ApiError::field("password", "required", "is required")),
     };
     match (req.role, &req.customer_id) {
@@ -442,7 +439,7 @@ pub fn create(
                 "a customer user must be linked to a customer record",
             ))
         }
-        (Role::Customer, Some(_)) => {}
+        (Role::Customer, Some(_)) | (_, None) => {}
         (_, Some(_)) => {
             return Err(ApiError::field(
                 "customer_id",
@@ -450,251 +447,225 @@ pub fn create(
                 "only customer users are linked to a customer record",
             ))
         }
-        (_, None) => {}
     }
-    pool.write(|c| {
-        if let Some(cid) = &req.customer_id {
-            let exists: i64 = customers::table
-                .filter(customers::id.eq(cid))
-                .count()
-                .get_result(c.db())?;
-            if exists == 0 {
-                return Err(ApiError::field(
-                    "customer_id",
-                    "unknown",
-                    "no such customer",
-                ));
-            }
-        }
-        if find_by_username(c, req.username.trim())?.is_some() {
-            return Err(ApiError {
-                code: ErrorCode::UsernameTaken,
-                detail: Some("that username is already in use".into()),
-                fields: vec![cistern_shared::FieldError {
-                    field: "username".into(),
-                    code: "taken".into(),
-                    message: "is already in use".into(),
-                }],
-            });
-        }
-        let t = now();
-        let row = UserRow {
-            id: new_id(),
-            username: req.username.trim().to_owned(),
-            display_name: req.display_name.trim().to_owned(),
-            role: req.role.as_str().to_owned(),
-            password_hash,
-            active: true,
-            locale: req.locale.as_str().to_owned(),
-            customer_id: req.customer_id.clone(),
-            created_at: t,
-            updated_at: t,
-        };
-        insert(c, &row)?;
-        let dto = row.to_dto()?;
-        audit::record(
-            c,
-            actor,
-            Change {
-                action: "user.create",
-                entity_type: "user",
-                entity_id: &row.id,
-                before: None,
-                after: audit::snapshot(&dto),
-                reason: None,
-            },
-        )?;
-        Ok(dto)
-    })
+    password.map(|p| hasher.hash(p)).transpose()
 }
 
-pub fn insert(c: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
+/// Creates a user with the password hash from [`new_user_password_hash`].
+pub fn create(
+    tx: &mut WriteTx<'_>,
+    actor: &Actor,
+    req: &CreateUserRequest,
+    password_hash: Option<String>,
+) -> ApiResult<UserDto> {
+    if let Some(cid) = &req.customer_id {
+        let exists: i64 = customers::table
+            .filter(customers::id.eq(cid))
+            .count()
+            .get_result(tx.db())?;
+        if exists == 0 {
+            return Err(ApiError::field(
+                "customer_id",
+                "unknown",
+                "no such customer",
+            ));
+        }
+    }
+    if find_by_username(tx, req.username.trim())?.is_some() {
+        return Err(ApiError {
+            code: ErrorCode::UsernameTaken,
+            detail: Some("that username is already in use".into()),
+            fields: vec![cistern_shared::FieldError {
+                field: "username".into(),
+                code: "taken".into(),
+                message: "is already in use".into(),
+            }],
+        });
+    }
+    let t = now();
+    let row = User {
+        id: new_id(),
+        username: req.username.trim().to_owned(),
+        display_name: req.display_name.trim().to_owned(),
+        role: req.role,
+        password_hash,
+        active: true,
+        locale: req.locale,
+        customer_id: req.customer_id.clone(),
+        created_at: t,
+        updated_at: t,
+    };
+    insert(tx, &row)?;
+    let dto = UserDto::from(&row);
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: "user.create",
+            entity_type: "user",
+            entity_id: &row.id,
+            before: None,
+            after: audit::snapshot(&dto),
+            reason: None,
+        },
+    )?;
+    Ok(dto)
+}
+
+pub fn insert(tx: &mut WriteTx<'_>, row: &User) -> QueryResult<()> {
     diesel::insert_into(users::table)
-        .values((
-            users::id.eq(&row.id),
-            users::username.eq(&row.username),
-            users::display_name.eq(&row.display_name),
-            users::role.eq(&row.role),
-            users::password_hash.eq(&row.password_hash),
-            users::active.eq(row.active),
-            users::locale.eq(&row.locale),
-            users::customer_id.eq(&row.customer_id),
-            users::created_at.eq(row.created_at),
-            users::updated_at.eq(row.updated_at),
-        ))
-        .execute(c)
+        .values(row)
+        .execute(tx.db())
         .map(|_| ())
 }
 
 pub fn update(
-    pool: &DbPool,
+    tx: &mut WriteTx<'_>,
     actor: &Actor,
     id: &str,
     req: &UpdateUserRequest,
 ) -> ApiResult<UserDto> {
-    pool.write(|c| {
-        let before = find_by_id(c, id)?;
-        let before_dto = before.to_dto()?;
-        if actor.user_id.as_deref() == Some(id)
-            && (req.active == Some(false) || req.role.is_some_and(|r| r != Role::Admin))
-        {
-            return Err(ApiError::with_detail(
-                ErrorCode::Conflict,
-                "you cannot deactivate yourself or give up your own admin role",
-            ));
-        }
-        let new_role = req.role.unwrap_or(before_dto.role);
-        if new_role != before_dto.role
-            && (new_role == Role::Customer
-                || before_dto.role == Role::Customer
-                || new_role == Role::Integrator
-                || before_dto.role == Role::Integrator)
-        {
-            return Err(ApiError::field(
-                "role",
-                "not_allowed",
-                "customer and integrator users cannot change role; create a new user instead",
-            ));
-        }
-        let after = UserRow {
-            display_name: req
-                .display_name
-                .as_ref()
-                .map(|d| d.trim().to_owned())
-                .unwrap_or(before.display_name.clone()),
-            role: new_role.as_str().to_owned(),
-            active: req.active.unwrap_or(before.active),
-            locale: req
-                .locale
-                .map(|l| l.as_str().to_owned())
-                .unwrap_or(before.locale.clone()),
-            updated_at: now(),
-            ..before.clone()
-        };
-        diesel::update(users::table.find(id))
-            .set((
-                users::display_name.eq(&after.display_name),
-                users::role.eq(&after.role),
-                users::active.eq(after.active),
-                users::locale.eq(&after.locale),
-                users::updated_at.eq(after.updated_at),
-            ))
-            .execute(c.db())?;
-        // A role change or deactivation takes effect at once, not when tokens expire.
-        if !after.active || after.role != before.role {
-            revoke_all_sessions(c, id)?;
-        }
-        let after_dto = after.to_dto()?;
-        audit::record(
-            c,
-            actor,
-            Change {
-                action: "user.update",
-                entity_type: "user",
-                entity_id: id,
-                before: audit::snapshot(&before_dto),
-                after: audit::snapshot(&after_dto),
-                reason: req.reason.as_deref(),
-            },
-        )?;
-        Ok(after_dto)
-    })
+    let before = find_by_id(tx, id)?;
+    if actor.user_id.as_deref() == Some(id)
+        && (req.active == Some(false) || req.role.is_some_and(|r| r != Role::Admin))
+    {
+        return Err(ApiError::with_detail(
+            ErrorCode::Conflict,
+            "you cannot deactivate yourself or give up your own admin role",
+        ));
+    }
+    let new_role = req.role.unwrap_or(before.role);
+    if new_role != before.role
+        && (new_role == Role::Customer
+            || before.role == Role::Customer
+            || new_role == Role::Integrator
+            || before.role == Role::Integrator)
+    {
+        return Err(ApiError::field(
+            "role",
+            "not_allowed",
+            "customer and integrator users cannot change role; create a new user instead",
+        ));
+    }
+    let after = User {
+        display_name: req
+            .display_name
+            .as_ref()
+            .map(|d| d.trim().to_owned())
+            .unwrap_or(before.display_name.clone()),
+        role: new_role,
+        active: req.active.unwrap_or(before.active),
+        locale: req.locale.unwrap_or(before.locale),
+        updated_at: now(),
+        ..before.clone()
+    };
+    // Only the columns this request may change: a password set meanwhile stays.
+    diesel::update(users::table.find(id))
+        .set((
+            users::display_name.eq(&after.display_name),
+            users::role.eq(after.role),
+            users::active.eq(after.active),
+            users::locale.eq(after.locale),
+            users::updated_at.eq(after.updated_at),
+        ))
+        .execute(tx.db())?;
+    // A role change or deactivation takes effect at once, not when tokens expire.
+    if !after.active || after.role != before.role {
+        revoke_all_sessions(tx, id)?;
+    }
+    let after_dto = UserDto::from(&after);
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: "user.update",
+            entity_type: "user",
+            entity_id: id,
+            before: audit::snapshot(&UserDto::from(&before)),
+            after: audit::snapshot(&after_dto),
+            reason: req.reason.as_deref(),
+        },
+    )?;
+    Ok(after_dto)
 }
 
+/// Sets a new password for a user (hashed by the caller, outside the transaction) and ends
+/// their sessions. Integrators have no password.
 pub fn reset_password(
-    pool: &DbPool,
-    hasher: &PasswordPolicy,
+    tx: &mut WriteTx<'_>,
     actor: &Actor,
     id: &str,
-    new_password: &str,
+    password_hash: String,
 ) -> ApiResult<()> {
-    let user = pool.read(|c| find_by_id(c, id))?;
-    if user.role()? == Role::Integrator {
+    let user = find_by_id(tx, id)?;
+    if user.role == Role::Integrator {
         return Err(ApiError::field(
             "new_password",
             "not_allowed",
             "integrators sign in with API keys, not passwords",
         ));
     }
-    let hash = hasher.hash(new_password)?;
-    pool.write(|c| {
-        diesel::update(users::table.find(id))
-            .set((
-                users::password_hash.eq(Some(hash)),
-                users::updated_at.eq(now()),
-            ))
-            .execute(c.db())?;
-        let ended = revoke_all_sessions(c, id)?;
-        audit::record(
-            c,
-            actor,
-            Change {
-                action: "user.password_reset",
-                entity_type: "user",
-                entity_id: id,
-                before: None,
-                after: Some(serde_json::json!({ "sessions_ended": ended })),
-                reason: None,
-            },
-        )?;
-        Ok(())
-    })
+    set_password(tx, actor, id, password_hash, "user.password_reset")
 }
 
-pub fn revoke_sessions_of(pool: &DbPool, actor: &Actor, id: &str) -> ApiResult<usize> {
-    pool.write(|c| {
-        find_by_id(c, id)?;
-        let ended = revoke_all_sessions(c, id)?;
-        audit::record(
-            c,
-            actor,
-            Change {
-                action: "user.sessions_revoked",
-                entity_type: "user",
-                entity_id: id,
-                before: None,
-                after: Some(serde_json::json!({ "sessions_ended": ended })),
-                reason: None,
-            },
-        )?;
-        Ok(ended)
-    })
+pub fn revoke_sessions_of(tx: &mut WriteTx<'_>, actor: &Actor, id: &str) -> ApiResult<usize> {
+    find_by_id(tx, id)?;
+    let ended = revoke_all_sessions(tx, id)?;
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: "user.sessions_revoked",
+            entity_type: "user",
+            entity_id: id,
+            before: None,
+            after: Some(serde_json::json!({ "sessions_ended": ended })),
+            reason: None,
+        },
+    )?;
+    Ok(ended)
 }
 
 /// Issues an API key for an integrator. Only its hash is kept.
-pub fn create_api_key(pool: &DbPool, actor: &Actor, user_id: &str) -> ApiResult<ApiKeyCreated> {
-    pool.write(|c| {
-        let user = find_by_id(c, user_id)?;
-        if user.role()? != Role::Integrator {
-            return Err(ApiError::with_detail(
-                ErrorCode::Conflict,
-                "API keys are for integrator users only",
-            ));
-        }
-        let key = format!("cst_{}", random_token(30));
-        let prefix: String = key.chars().take(10).collect();
-        let id = new_id();
-        diesel::insert_into(api_keys::table)
-            .values((
-                api_keys::id.eq(&id),
-                api_keys::user_id.eq(user_id),
-                api_keys::prefix.eq(&prefix),
-                api_keys::key_hash.eq(token_hash(&key)),
-                api_keys::created_at.eq(now()),
-            ))
-            .execute(c.db())?;
-        audit::record(
-            c,
-            actor,
-            Change {
-                action: "user.api_key_create",
-                entity_type: "user",
-                entity_id: user_id,
-                before: None,
-                after: Some(serde_json::json!({ "api_key_id": id, "prefix": prefix })),
-                reason: None,
-            },
-        )?;
-        Ok(ApiKeyCreated { id, key, prefix })
+pub fn create_api_key(
+    tx: &mut WriteTx<'_>,
+    actor: &Actor,
+    user_id: &str,
+) -> ApiResult<ApiKeyCreated> {
+    let user = find_by_id(tx, user_id)?;
+    if user.role != Role::Integrator {
+        return Err(ApiError::with_detail(
+            ErrorCode::Conflict,
+            "API keys are for integrator users only",
+        ));
+    }
+    let key = format!("cst_{}", random_token(30));
+    let row = ApiKey {
+        id: new_id(),
+        user_id: user_id.to_owned(),
+        prefix: key.chars().take(10).collect(),
+        key_hash: token_hash(&key),
+        created_at: now(),
+        revoked_at: None,
+    };
+    diesel::insert_into(api_keys::table)
+        .values(&row)
+        .execute(tx.db())?;
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: "user.api_key_create",
+            entity_type: "user",
+            entity_id: user_id,
+            before: None,
+            after: Some(serde_json::json!({ "api_key_id": row.id, "prefix": row.prefix })),
+            reason: None,
+        },
+    )?;
+    Ok(ApiKeyCreated {
+        id: row.id,
+        key,
+        prefix: row.prefix,
     })
 }

@@ -70,7 +70,9 @@ pub async fn create_user(
     let actor = Actor::user(&who, Some(rid.0));
     let body = body.into_inner();
     let user = blocking(&state, move |s| {
-        users::create(&s.pool, &s.hasher, &actor, &body)
+        // The slow hashing runs before the transaction opens.
+        let hash = users::new_user_password_hash(&s.hasher, &body)?;
+        s.pool.write(|tx| users::create(tx, &actor, &body, hash))
     })
     .await?;
     Ok(HttpResponse::Created().json(user))
@@ -96,8 +98,9 @@ pub async fn get_user(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let user = blocking(&state, move |s| {
-        let mut c = s.pool.get()?;
-        users::find_by_id(&mut c, &id)?.to_dto()
+        s.pool
+            .read(|c| users::find_by_id(c, &id))
+            .map(UserDto::from)
     })
     .await?;
     Ok(HttpResponse::Ok().json(user))
@@ -130,7 +133,10 @@ pub async fn update_user(
     validate(&*body)?;
     let actor = Actor::user(&who, Some(rid.0));
     let (id, body) = (id.into_inner(), body.into_inner());
-    let user = blocking(&state, move |s| users::update(&s.pool, &actor, &id, &body)).await?;
+    let user = blocking(&state, move |s| {
+        s.pool.write(|tx| users::update(tx, &actor, &id, &body))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -160,7 +166,10 @@ pub async fn reset_password(
     let actor = Actor::user(&who, Some(rid.0));
     let (id, body) = (id.into_inner(), body.into_inner());
     blocking(&state, move |s| {
-        users::reset_password(&s.pool, &s.hasher, &actor, &id, &body.new_password)
+        // The slow hashing runs before the transaction opens.
+        let hash = s.hasher.hash(&body.new_password)?;
+        s.pool
+            .write(|tx| users::reset_password(tx, &actor, &id, hash))
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -188,7 +197,8 @@ pub async fn revoke_sessions(
     let actor = Actor::user(&who, Some(rid.0));
     let id = id.into_inner();
     blocking(&state, move |s| {
-        users::revoke_sessions_of(&s.pool, &actor, &id)
+        s.pool
+            .write(|tx| users::revoke_sessions_of(tx, &actor, &id))
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -216,7 +226,10 @@ pub async fn create_api_key(
 ) -> ApiResult<HttpResponse> {
     let actor = Actor::user(&who, Some(rid.0));
     let id = id.into_inner();
-    let key = blocking(&state, move |s| users::create_api_key(&s.pool, &actor, &id)).await?;
+    let key = blocking(&state, move |s| {
+        s.pool.write(|tx| users::create_api_key(tx, &actor, &id))
+    })
+    .await?;
     Ok(HttpResponse::Created().json(key))
 }
 
@@ -284,10 +297,10 @@ pub async fn enqueue_job(
     let actor = Actor::user(&who, Some(rid.0));
     let kind = body.into_inner().kind;
     let job = blocking(&state, move |s| {
-        s.pool.write(|c| {
-            let id = jobs::enqueue(c, &actor, &kind, crate::db::now(), None)?
+        s.pool.write(|tx| {
+            let id = jobs::enqueue(tx, &actor, &kind, crate::db::now(), None)?
                 .ok_or_else(|| crate::error::ApiError::internal("job not queued"))?;
-            jobs::get(c, &id)
+            jobs::get(tx, &id)
         })
     })
     .await?;

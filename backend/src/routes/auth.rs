@@ -32,13 +32,12 @@ impl AppState {
 }
 
 fn signed_in(state: &AppState, s: SignIn) -> ApiResult<HttpResponse> {
-    let role = s.user.role()?;
-    let access_token = state.jwt.issue(&s.user.id, &s.session_id, role)?;
+    let access_token = state.jwt.issue(&s.user.id, &s.session_id, s.user.role)?;
     let body = LoginResponse {
         access_token,
         token_type: "Bearer".into(),
         expires_in: state.jwt.ttl_secs,
-        user: s.user.to_dto()?,
+        user: UserDto::from(&s.user),
     };
     Ok(HttpResponse::Ok()
         .cookie(refresh_cookie(state, &s.refresh_token))
@@ -108,7 +107,12 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<
         .map(|c| c.value().to_owned())
         .filter(|v| !v.is_empty())
         .ok_or_else(crate::error::ApiError::unauthenticated)?;
-    let s = blocking(&state, move |s| users::refresh(&s.pool, &token)).await?;
+    let s = blocking(&state, move |s| {
+        s.pool
+            .write(|tx| users::refresh(tx, &token))?
+            .into_sign_in()
+    })
+    .await?;
     signed_in(&state, s)
 }
 
@@ -130,7 +134,7 @@ pub async fn logout(
     let actor = Actor::user(&who, Some(rid.0));
     if let Some(sid) = who.session_id.clone() {
         blocking(&state, move |s| {
-            s.pool.write(|c| users::revoke_session(c, &sid, &actor))
+            s.pool.write(|tx| users::revoke_session(tx, &sid, &actor))
         })
         .await?;
     }
@@ -152,8 +156,9 @@ pub async fn logout(
 pub async fn me(state: web::Data<AppState>, who: Allow<SignedIn>) -> ApiResult<HttpResponse> {
     let id = who.user_id.clone();
     let user = blocking(&state, move |s| {
-        let mut c = s.pool.get()?;
-        users::find_by_id(&mut c, &id)?.to_dto()
+        s.pool
+            .read(|c| users::find_by_id(c, &id))
+            .map(UserDto::from)
     })
     .await?;
     Ok(HttpResponse::Ok().json(user))
@@ -183,14 +188,12 @@ pub async fn change_password(
     let id = who.user_id.clone();
     let body = body.into_inner();
     blocking(&state, move |s| {
-        users::change_password(
-            &s.pool,
-            &s.hasher,
-            &actor,
-            &id,
-            &body.current_password,
-            &body.new_password,
-        )
+        let user = s.pool.read(|c| users::find_by_id(c, &id))?;
+        // The slow hashing runs between the two transactions, in neither.
+        let hash =
+            users::new_password_hash(&s.hasher, &user, &body.current_password, &body.new_password)?;
+        s.pool
+            .write(|tx| users::change_password(tx, &actor, &id, hash))
     })
     .await?;
     Ok(HttpResponse::NoContent()

@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod customers;
 pub mod imports;
 pub mod meters;
+pub mod moves;
 pub mod notes;
 pub mod ops;
 pub mod orders;
@@ -85,9 +86,9 @@ macro_rules! operations {
             orders::assign,
             orders::complete,
             orders::cancel,
-            orders::move_in,
-            orders::move_out,
-            orders::transfer,
+            moves::move_in,
+            moves::move_out,
+            moves::transfer,
             // Its own JSON body limit (64 MiB), so a resource rather than a macro route.
             imports::conversion = imports::conversion_service(),
             rates::list_books,

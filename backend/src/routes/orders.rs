@@ -1,4 +1,5 @@
-//! Service orders and the workflows that create them: move-in, move-out, transfer.
+//! Service orders: the lead's board, assignment, completion and the printed work order. The
+//! workflows that create orders for an account (move-in, move-out, transfer) are in `moves`.
 
 use actix_web::{get, post, web, HttpResponse};
 use cistern_shared::dto::Locale;
@@ -8,16 +9,9 @@ use serde::Deserialize;
 
 use crate::auth::{Allow, Clerks, FieldWork, Leads, Staff};
 use crate::domain::audit::Actor;
-use crate::domain::orders::{self, DepositRules, OrderFilter};
+use crate::domain::orders::{self, OrderFilter};
 use crate::error::{validate, ApiResult};
 use crate::startup::{blocking, AppState, RequestId};
-
-fn deposits(s: &AppState) -> DepositRules {
-    DepositRules {
-        owner_cents: s.config.deposit_owner_cents,
-        tenant_cents: s.config.deposit_tenant_cents,
-    }
-}
 
 /// Service orders. The lead's board shows all; a field user sees only their own.
 #[utoipa::path(tag = "service_orders", params(OrderFilter),
@@ -90,7 +84,7 @@ pub async fn create(
     let actor = Actor::user(&who, Some(rid.0));
     let body = body.into_inner();
     let o = blocking(&state, move |s| {
-        s.pool.write(|c| orders::create(c, &actor, &body))
+        s.pool.write(|tx| orders::create(tx, &actor, &body))
     })
     .await?;
     Ok(HttpResponse::Created().json(o))
@@ -112,7 +106,7 @@ pub async fn assign(
     let actor = Actor::user(&who, Some(rid.0));
     let (id, body) = (id.into_inner(), body.into_inner());
     let o = blocking(&state, move |s| {
-        s.pool.write(|c| orders::assign(c, &actor, &id, &body))
+        s.pool.write(|tx| orders::assign(tx, &actor, &id, &body))
     })
     .await?;
     Ok(HttpResponse::Ok().json(o))
@@ -136,7 +130,7 @@ pub async fn complete(
     let (who, id, body) = (who.0, id.into_inner(), body.into_inner());
     let o = blocking(&state, move |s| {
         s.pool
-            .write(|c| orders::complete(c, &actor, &who, &id, &body))
+            .write(|tx| orders::complete(tx, &actor, &who, &id, &body))
     })
     .await?;
     Ok(HttpResponse::Ok().json(o))
@@ -159,7 +153,7 @@ pub async fn cancel(
     let (id, body) = (id.into_inner(), body.into_inner());
     let o = blocking(&state, move |s| {
         s.pool
-            .write(|c| orders::cancel(c, &actor, &id, &body.reason))
+            .write(|tx| orders::cancel(tx, &actor, &id, &body.reason))
     })
     .await?;
     Ok(HttpResponse::Ok().json(o))
@@ -189,10 +183,7 @@ pub async fn sheet(
             let o = orders::get(c, Some(&who), &id)?;
             let locale = match lang {
                 Some(l) => l,
-                None => {
-                    let u = crate::domain::users::find_by_id(c, &who.user_id)?;
-                    Locale::parse(&u.locale).unwrap_or_default()
-                }
+                None => crate::domain::users::find_by_id(c, &who.user_id)?.locale,
             };
             let bytes = crate::domain::sheets::work_order(c, &o, locale)?;
             Ok((bytes, o.number))
@@ -206,75 +197,4 @@ pub async fn sheet(
             format!("inline; filename=\"{number}.pdf\""),
         ))
         .body(bytes))
-}
-
-/// New service: opens the account (pending until the meter is set or turned on), records the
-/// deposit the rules require, and creates the field order.
-#[utoipa::path(tag = "accounts", request_body = MoveInRequest,
-    responses((status = 201, body = MoveInResult), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "clerk"])))]
-#[post("/api/v1/move-ins")]
-pub async fn move_in(
-    state: web::Data<AppState>,
-    who: Allow<Clerks>,
-    rid: RequestId,
-    body: web::Json<MoveInRequest>,
-) -> ApiResult<HttpResponse> {
-    validate(&*body)?;
-    let actor = Actor::user(&who, Some(rid.0));
-    let body = body.into_inner();
-    let r = blocking(&state, move |s| {
-        let rules = deposits(s);
-        s.pool.write(|c| orders::move_in(c, &actor, &rules, &body))
-    })
-    .await?;
-    Ok(HttpResponse::Created().json(r))
-}
-
-/// Move-out: creates the final-read order; completing it marks the account final and queues
-/// its closing bill.
-#[utoipa::path(tag = "accounts", params(("id" = String, Path, description = "Account id")), request_body = MoveOutRequest,
-    responses((status = 201, body = ServiceOrderDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "clerk"])))]
-#[post("/api/v1/accounts/{id}/move-out")]
-pub async fn move_out(
-    state: web::Data<AppState>,
-    who: Allow<Clerks>,
-    rid: RequestId,
-    id: web::Path<String>,
-    body: web::Json<MoveOutRequest>,
-) -> ApiResult<HttpResponse> {
-    validate(&*body)?;
-    let actor = Actor::user(&who, Some(rid.0));
-    let (id, body) = (id.into_inner(), body.into_inner());
-    let o = blocking(&state, move |s| {
-        s.pool.write(|c| orders::move_out(c, &actor, &id, &body))
-    })
-    .await?;
-    Ok(HttpResponse::Created().json(o))
-}
-
-/// Transfer of service: move-out here and move-in at the new address for the same customer,
-/// in one step.
-#[utoipa::path(tag = "accounts", params(("id" = String, Path, description = "Account id")), request_body = TransferRequest,
-    responses((status = 201, body = TransferResult), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "clerk"])))]
-#[post("/api/v1/accounts/{id}/transfer")]
-pub async fn transfer(
-    state: web::Data<AppState>,
-    who: Allow<Clerks>,
-    rid: RequestId,
-    id: web::Path<String>,
-    body: web::Json<TransferRequest>,
-) -> ApiResult<HttpResponse> {
-    validate(&*body)?;
-    let actor = Actor::user(&who, Some(rid.0));
-    let (id, body) = (id.into_inner(), body.into_inner());
-    let r = blocking(&state, move |s| {
-        let rules = deposits(s);
-        s.pool
-            .write(|c| orders::transfer(c, &actor, &rules, &id, &body))
-    })
-    .await?;
-    Ok(HttpResponse::Created().json(r))
 }

@@ -9,7 +9,7 @@ use cistern_shared::Problem;
 
 use crate::auth::{AccountReaders, Allow, Clerks};
 use crate::domain::audit::Actor;
-use crate::domain::{orders, premises};
+use crate::domain::premises;
 use crate::error::{validate, ApiError, ApiResult};
 use crate::startup::{blocking, AppState, RequestId};
 
@@ -118,7 +118,7 @@ pub async fn consumption(
         ));
     }
     let d = blocking(&state, move |s| {
-        s.pool.read(|c| orders::consumption(c, &id, q.from, q.to))
+        s.pool.read(|c| crate::domain::consumption::consumption(c, &id, q.from, q.to))
     })
     .await?;
     Ok(HttpResponse::Ok().json(d))

@@ -175,7 +175,8 @@ pub async fn create(
     let body = body_bytes(&state, payload).await?;
     let actor = Actor::user(&who, Some(rid.0));
     let created = blocking(&state, move |s| {
-        rates::create_draft(&s.pool, &actor, &body, Origin::Api)
+        s.pool
+            .write(|tx| rates::create_draft(tx, &actor, &body, Origin::Api))
     })
     .await?;
     Ok(HttpResponse::Created().json(created))
@@ -207,7 +208,8 @@ pub async fn import(
     let body = body_bytes(&state, payload).await?;
     let actor = Actor::user(&who, Some(rid.0));
     let created = blocking(&state, move |s| {
-        rates::create_draft(&s.pool, &actor, &body, Origin::Import)
+        s.pool
+            .write(|tx| rates::create_draft(tx, &actor, &body, Origin::Import))
     })
     .await?;
     Ok(HttpResponse::Created().json(created))
@@ -297,7 +299,8 @@ pub async fn update(
     let actor = Actor::user(&who, Some(rid.0));
     let id = id.into_inner();
     let saved = blocking(&state, move |s| {
-        rates::update_draft(&s.pool, &actor, &id, &body)
+        s.pool
+            .write(|tx| rates::update_draft(tx, &actor, &id, &body))
     })
     .await?;
     Ok(HttpResponse::Ok().json(saved))
@@ -361,7 +364,10 @@ pub async fn approve(
     validate(&*body)?;
     let actor = Actor::user(&who, Some(rid.0));
     let (id, body) = (id.into_inner(), body.into_inner());
-    let v = blocking(&state, move |s| rates::approve(&s.pool, &actor, &id, &body)).await?;
+    let v = blocking(&state, move |s| {
+        s.pool.write(|tx| rates::approve(tx, &actor, &id, &body))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -392,7 +398,10 @@ pub async fn retire(
     validate(&*body)?;
     let actor = Actor::user(&who, Some(rid.0));
     let (id, body) = (id.into_inner(), body.into_inner());
-    let v = blocking(&state, move |s| rates::retire(&s.pool, &actor, &id, &body)).await?;
+    let v = blocking(&state, move |s| {
+        s.pool.write(|tx| rates::retire(tx, &actor, &id, &body))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(v))
 }
 

@@ -45,12 +45,14 @@ async fn a_named_lock_has_one_holder_at_a_time(db: Db) {
             .map(|i| {
                 let pool = pool.clone();
                 std::thread::spawn(move || {
-                    jobs::try_lock(
-                        &pool,
-                        "billing-run:C1",
-                        &format!("instance-{i}"),
-                        chrono::Duration::seconds(60),
-                    )
+                    pool.write(|tx| {
+                        jobs::try_lock(
+                            tx,
+                            "billing-run:C1",
+                            &format!("instance-{i}"),
+                            chrono::Duration::seconds(60),
+                        )
+                    })
                     .unwrap()
                 })
             })
@@ -66,14 +68,22 @@ async fn a_named_lock_has_one_holder_at_a_time(db: Db) {
     assert_eq!(winners, 1);
     let pool = app.pool.clone();
     let (stolen, expired_taken, released) = tokio::task::spawn_blocking(move || {
-        let stolen = jobs::try_lock(&pool, "run-x", "a", chrono::Duration::seconds(60)).unwrap()
-            && jobs::try_lock(&pool, "run-x", "b", chrono::Duration::seconds(60)).unwrap();
+        let stolen = pool
+            .write(|tx| jobs::try_lock(tx, "run-x", "a", chrono::Duration::seconds(60)))
+            .unwrap()
+            && pool
+                .write(|tx| jobs::try_lock(tx, "run-x", "b", chrono::Duration::seconds(60)))
+                .unwrap();
         // An expired lock can be taken over.
-        jobs::try_lock(&pool, "run-y", "a", chrono::Duration::seconds(-1)).unwrap();
-        let expired_taken =
-            jobs::try_lock(&pool, "run-y", "b", chrono::Duration::seconds(60)).unwrap();
-        let released = jobs::unlock(&pool, "run-x", "a").unwrap()
-            && jobs::try_lock(&pool, "run-x", "b", chrono::Duration::seconds(60)).unwrap();
+        pool.write(|tx| jobs::try_lock(tx, "run-y", "a", chrono::Duration::seconds(-1)))
+            .unwrap();
+        let expired_taken = pool
+            .write(|tx| jobs::try_lock(tx, "run-y", "b", chrono::Duration::seconds(60)))
+            .unwrap();
+        let released = pool.write(|tx| jobs::unlock(tx, "run-x", "a")).unwrap()
+            && pool
+                .write(|tx| jobs::try_lock(tx, "run-x", "b", chrono::Duration::seconds(60)))
+                .unwrap();
         (stolen, expired_taken, released)
     })
     .await

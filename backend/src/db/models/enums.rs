@@ -5,9 +5,10 @@
 
 use cistern_shared::complaints::{ComplaintCategory, ComplaintStatus};
 use cistern_shared::contacts::{ContactChannel, ContactDirection};
-use cistern_shared::dto::{AccountStatus, Locale};
+use cistern_shared::dto::{AccountStatus, JobStatus, Locale};
 use cistern_shared::meters::{MeterKind, MeterStatus, MeterUnit, RegisterCode};
 use cistern_shared::orders::{Occupant, OrderStatus, OrderType, Priority};
+use cistern_shared::rates_api::RateStatus;
 use cistern_shared::services::{ServiceStatus, ServiceType};
 use cistern_shared::Role;
 
@@ -41,6 +42,7 @@ multi_backend_text!(
     ComplaintStatus,
     ContactChannel,
     ContactDirection,
+    JobStatus,
     Locale,
     MeterKind,
     MeterStatus,
@@ -49,6 +51,7 @@ multi_backend_text!(
     OrderStatus,
     OrderType,
     Priority,
+    RateStatus,
     RegisterCode,
     Role,
     ServiceStatus,
