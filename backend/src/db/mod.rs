@@ -3,6 +3,7 @@
 //! `MultiConnection` over both backends.
 
 pub mod schema;
+pub mod search_sql;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
