@@ -16,5 +16,6 @@ mod multi_instance;
 mod openapi;
 mod rates;
 mod roles;
+mod schema;
 mod search;
 mod users;
