@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use crate::auth::{token_hash, PasswordPolicy};
 use crate::db::schema::{accounts, api_keys, customers, cycles, premises};
-use crate::db::{now, DbConnection, DbPool};
+use crate::db::{now, DbConnection, DbPool, WriteTx};
 use crate::domain::audit::{self, Actor, Change};
 use crate::domain::users::UserRow;
 use crate::error::{ApiError, ApiResult};
@@ -673,14 +673,16 @@ fn load_meters_and_services(c: &mut DbConnection) -> ApiResult<()> {
 /// account pages have something to show: open orders (one overdue, one unassigned), notes,
 /// a contact log and a complaint in progress. Made through the domain functions, so they are
 /// numbered and audited as real ones are. Due dates are relative to `today`.
-fn load_field_and_office_work(c: &mut DbConnection, today: NaiveDate) -> ApiResult<()> {
-    use cistern_shared::cis::{
-        ComplaintCategory, ComplaintInput, ComplaintStatus, ComplaintUpdate, ContactChannel,
-        ContactDirection, ContactInput, CreateServiceOrder, NoteInput, OrderType, Priority,
+fn load_field_and_office_work(c: &mut WriteTx<'_>, today: NaiveDate) -> ApiResult<()> {
+    use cistern_shared::complaints::{
+        ComplaintCategory, ComplaintInput, ComplaintStatus, ComplaintUpdate,
     };
+    use cistern_shared::contacts::{ContactChannel, ContactDirection, ContactInput};
+    use cistern_shared::notes::NoteInput;
+    use cistern_shared::orders::{CreateServiceOrder, OrderType, Priority};
 
     use crate::db::schema::users;
-    use crate::domain::{cis, orders};
+    use crate::domain::{complaints, contacts, notes, orders};
 
     let actor = Actor::system("seed-demo");
     let user = |c: &mut DbConnection, name: &str| -> ApiResult<String> {
@@ -775,7 +777,7 @@ fn load_field_and_office_work(c: &mut DbConnection, today: NaiveDate) -> ApiResu
     }
     // The high-bill account: a note, the calls about it, and a complaint being worked.
     let (account, customer) = at(c, &id("prm", 31))?;
-    cis::add_note(
+    notes::add_note(
         c,
         &actor,
         &account,
@@ -788,7 +790,7 @@ fn load_field_and_office_work(c: &mut DbConnection, today: NaiveDate) -> ApiResu
         (ContactChannel::Phone, ContactDirection::Inbound, "Questioned the November bill", "Usage 48 CCF vs 9 usual. No new appliances, no irrigation. Explained reread and leak check."),
         (ContactChannel::Phone, ContactDirection::Outbound, "Left a message about the reread", "Reread scheduled; will call back with the result."),
     ] {
-        cis::add_contact(
+        contacts::add_contact(
             c,
             &actor,
             &customer,
@@ -801,7 +803,7 @@ fn load_field_and_office_work(c: &mut DbConnection, today: NaiveDate) -> ApiResu
             },
         )?;
     }
-    let complaint = cis::open_complaint(
+    let complaint = complaints::open_complaint(
         c,
         &actor,
         &ComplaintInput {
@@ -812,7 +814,7 @@ fn load_field_and_office_work(c: &mut DbConnection, today: NaiveDate) -> ApiResu
             owner_id: Some(clerk),
         },
     )?;
-    cis::update_complaint(
+    complaints::update_complaint(
         c,
         &actor,
         &complaint.id,

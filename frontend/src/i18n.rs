@@ -2,13 +2,13 @@
 //! `locales/es.json` has exactly the same keys, so every string the UI shows is a compile-time
 //! checked key. [`I18n::t`] reads the current-locale signal, so text re-renders on a switch.
 
-use cistern_shared::cis::{
-    ComplaintCategory, ComplaintStatus, ContactChannel, ContactDirection, MeterKind, MeterStatus,
-    MeterUnit, Occupant, OrderStatus, OrderType, Priority, RegisterCode, ServiceStatus,
-    ServiceType,
-};
+use cistern_shared::complaints::{ComplaintCategory, ComplaintStatus};
+use cistern_shared::contacts::{ContactChannel, ContactDirection};
 use cistern_shared::dto::AccountStatus;
 use cistern_shared::dto::Locale;
+use cistern_shared::meters::{MeterKind, MeterStatus, MeterUnit, RegisterCode};
+use cistern_shared::orders::{Occupant, OrderStatus, OrderType, Priority};
+use cistern_shared::services::{ServiceStatus, ServiceType};
 use cistern_shared::{ErrorCode, Role};
 use leptos::prelude::*;
 

@@ -4,8 +4,10 @@
 //! None of them renders a `<form>`: they live inside the forms of the wizards, so Enter in
 //! their search box runs the search instead of submitting the surrounding form.
 
-use cistern_shared::cis::{AssigneeDto, MeterDto, PremiseSummaryDto};
 use cistern_shared::dto::{AccountDto, AccountSummaryDto, Page};
+use cistern_shared::meters::MeterDto;
+use cistern_shared::orders::AssigneeDto;
+use cistern_shared::premises::PremiseSummaryDto;
 use cistern_shared::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

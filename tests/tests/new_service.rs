@@ -13,8 +13,9 @@ use cistern_e2e::{
     dist_dir, ensure, exists, screenshot, wait_for, wait_path, wait_text, wait_text_contains,
     wait_text_eq, Chromedriver, Result,
 };
-use cistern_shared::cis::{AssigneeDto, PremiseSummaryDto, ServiceOrderDto};
 use cistern_shared::dto::Page;
+use cistern_shared::orders::{AssigneeDto, ServiceOrderDto};
+use cistern_shared::premises::PremiseSummaryDto;
 use common::{api_get, api_login, sign_in, start_server};
 use fantoccini::{Client, Locator};
 

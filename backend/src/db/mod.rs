@@ -2,6 +2,7 @@
 //! server instances). Queries are written once against [`DbConnection`], diesel's
 //! `MultiConnection` over both backends.
 
+pub mod models;
 pub mod schema;
 pub mod search_sql;
 

@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use cistern_shared::cis::*;
 use cistern_shared::dto::AccountStatus;
+use cistern_shared::meters::*;
+use cistern_shared::orders::*;
 use cistern_shared::{ErrorCode, Money, Role};
 use diesel::prelude::*;
 use rust_decimal::Decimal;
@@ -15,10 +16,10 @@ use crate::db::schema::{
     accounts, customers, cycles, meter_reads, meter_registers, meters, premises, service_orders,
     users,
 };
-use crate::db::{now, DbConnection};
+use crate::db::{now, DbConnection, WriteTx};
 use crate::domain::audit::{self, Actor, Change};
-use crate::domain::cis::{self, next_number, utc};
-use crate::domain::{new_id, search};
+use crate::domain::{accounts as account_list, customers as customer_rows, meters as meter_rows};
+use crate::domain::{new_id, next_number, search, utc};
 use crate::error::{ApiError, ApiResult};
 
 /// Order types that leave a reading of the meter behind.
@@ -304,21 +305,21 @@ fn meter_in_stock(c: &mut DbConnection, id: &str, field: &str) -> ApiResult<()> 
 }
 
 pub fn create(
-    c: &mut DbConnection,
+    c: &mut WriteTx<'_>,
     actor: &Actor,
     input: &CreateServiceOrder,
 ) -> ApiResult<ServiceOrderDto> {
     let premise: Option<String> = premises::table
         .find(&input.premise_id)
         .select(premises::id)
-        .first(c)
+        .first(c.db())
         .optional()?;
     premise.ok_or_else(|| ApiError::field("premise_id", "unknown", "no such premise"))?;
     if let Some(a) = &input.account_id {
         let at: Option<String> = accounts::table
             .find(a)
             .select(accounts::premise_id)
-            .first(c)
+            .first(c.db())
             .optional()?;
         if at.as_deref() != Some(input.premise_id.as_str()) {
             return Err(ApiError::field(
@@ -390,7 +391,7 @@ pub fn create(
             .filter(service_orders::order_type.eq(t.as_str()))
             .filter(service_orders::status.eq(OrderStatus::Open.as_str()))
             .select(service_orders::number)
-            .first(c)
+            .first(c.db())
             .optional()?;
         if let Some(number) = open {
             return Err(ApiError::with_detail(
@@ -418,7 +419,7 @@ pub fn create(
             service_orders::created_by.eq(&actor.username),
             service_orders::created_at.eq(now()),
         ))
-        .execute(c)?;
+        .execute(c.db())?;
     audit::record(
         c,
         actor,
@@ -529,7 +530,7 @@ fn set_account_status(
 /// Completes an order: records its reading(s) and notes and updates the account and meters,
 /// all in the caller's transaction. A second completion is refused.
 pub fn complete(
-    c: &mut DbConnection,
+    c: &mut WriteTx<'_>,
     actor: &Actor,
     who: &Principal,
     id: &str,
@@ -576,14 +577,14 @@ pub fn complete(
         service_orders::new_reading.eq(input.new_reading),
         service_orders::completion_notes.eq(&input.notes),
     ))
-    .execute(c)?;
+    .execute(c.db())?;
     if claimed == 0 {
         return Err(ApiError::new(ErrorCode::OrderNotOpen));
     }
     let read =
-        |c: &mut DbConnection, meter: &str, value: i64, kind: &str, field: &str| -> ApiResult<()> {
-            let reg = cis::main_register(c, meter)?;
-            cis::record_read(
+        |c: &mut WriteTx<'_>, meter: &str, value: i64, kind: &str, field: &str| -> ApiResult<()> {
+            let reg = meter_rows::main_register(c, meter)?;
+            meter_rows::record_read(
                 c,
                 actor,
                 meter,
@@ -598,7 +599,7 @@ pub fn complete(
                 field,
             )
         };
-    let install = |c: &mut DbConnection, meter: &str| -> ApiResult<()> {
+    let install = |c: &mut WriteTx<'_>, meter: &str| -> ApiResult<()> {
         diesel::update(
             meters::table
                 .find(meter)
@@ -610,7 +611,7 @@ pub fn complete(
             meters::installed_on.eq(Some(on)),
             meters::updated_at.eq(Some(now())),
         ))
-        .execute(c)
+        .execute(c.db())
         .map_err(ApiError::from)
         .and_then(|n| {
             if n == 1 {
@@ -673,7 +674,7 @@ pub fn complete(
                         accounts::closed_on.eq(Some(on)),
                         accounts::closing_bill_pending.eq(true),
                     ))
-                    .execute(c)?;
+                    .execute(c.db())?;
             }
         }
         OrderType::ShutOffNonpayment => {
@@ -710,7 +711,7 @@ pub fn complete(
                     meters::removed_on.eq(Some(on)),
                     meters::updated_at.eq(Some(now())),
                 ))
-                .execute(c)?;
+                .execute(c.db())?;
             install(c, new)?;
             read(
                 c,
@@ -719,7 +720,7 @@ pub fn complete(
                 "change_out_initial",
                 "new_reading",
             )?;
-            let ids = cis::accounts_of_premise(c, premise)?;
+            let ids = account_list::ids_of_premise(c, premise)?;
             search::reindex_accounts(c, &ids)?;
         }
         OrderType::TurnOff | OrderType::Reread => {
@@ -777,12 +778,12 @@ impl DepositRules {
 /// Statuses of an account that holds its premise (no one else can start service there).
 pub(crate) const OPEN_STATUSES: [&str; 3] = ["pending", "active", "suspended"];
 
-fn next_account_number(c: &mut DbConnection, premise_id: &str) -> ApiResult<String> {
+fn next_account_number(c: &mut WriteTx<'_>, premise_id: &str) -> ApiResult<String> {
     let last: Option<String> = accounts::table
         .filter(accounts::premise_id.eq(premise_id))
         .select(accounts::number)
         .order(accounts::number.desc())
-        .first(c)
+        .first(c.db())
         .optional()?;
     // The city's numbers are <route>-<location>-<occupancy>: a new occupant of a known
     // location keeps the location and takes the next occupancy.
@@ -792,7 +793,7 @@ fn next_account_number(c: &mut DbConnection, premise_id: &str) -> ApiResult<Stri
             let taken: i64 = accounts::table
                 .filter(accounts::number.eq(&candidate))
                 .count()
-                .get_result(c)?;
+                .get_result(c.db())?;
             if taken == 0 {
                 return Ok(candidate);
             }
@@ -802,7 +803,7 @@ fn next_account_number(c: &mut DbConnection, premise_id: &str) -> ApiResult<Stri
         .inner_join(cycles::table)
         .filter(premises::id.eq(premise_id))
         .select((cycles::code, premises::route))
-        .first(c)?;
+        .first(c.db())?;
     let digit: String = code.chars().filter(char::is_ascii_digit).collect();
     Ok(format!(
         "{digit}{route:0>2}-9{:05}-01",
@@ -811,7 +812,7 @@ fn next_account_number(c: &mut DbConnection, premise_id: &str) -> ApiResult<Stri
 }
 
 pub fn move_in(
-    c: &mut DbConnection,
+    c: &mut WriteTx<'_>,
     actor: &Actor,
     rules: &DepositRules,
     input: &MoveInRequest,
@@ -821,7 +822,7 @@ pub fn move_in(
             let n: i64 = customers::table
                 .filter(customers::id.eq(id))
                 .count()
-                .get_result(c)?;
+                .get_result(c.db())?;
             if n == 0 {
                 return Err(ApiError::field(
                     "customer_id",
@@ -831,7 +832,7 @@ pub fn move_in(
             }
             id.clone()
         }
-        (None, Some(new)) => cis::create_customer(c, actor, new)?,
+        (None, Some(new)) => customer_rows::create_customer(c, actor, new)?,
         _ => {
             return Err(ApiError::field(
                 "customer_id",
@@ -843,14 +844,14 @@ pub fn move_in(
     let premise: Option<String> = premises::table
         .find(&input.premise_id)
         .select(premises::id)
-        .first(c)
+        .first(c.db())
         .optional()?;
     premise.ok_or_else(|| ApiError::field("premise_id", "unknown", "no such premise"))?;
     let occupied: Option<String> = accounts::table
         .filter(accounts::premise_id.eq(&input.premise_id))
         .filter(accounts::status.eq_any(OPEN_STATUSES))
         .select(accounts::number)
-        .first(c)
+        .first(c.db())
         .optional()?;
     if let Some(number) = occupied {
         return Err(ApiError::with_detail(
@@ -862,7 +863,7 @@ pub fn move_in(
         let n: i64 = customers::table
             .filter(customers::id.eq(o))
             .count()
-            .get_result(c)?;
+            .get_result(c.db())?;
         if n == 0 {
             return Err(ApiError::field(
                 "owner_copy_customer_id",
@@ -897,7 +898,7 @@ pub fn move_in(
             accounts::autopay.eq(input.autopay),
             accounts::created_at.eq(now()),
         ))
-        .execute(c)?;
+        .execute(c.db())?;
     audit::record(
         c,
         actor,
@@ -953,7 +954,7 @@ pub fn move_in(
 }
 
 pub fn move_out(
-    c: &mut DbConnection,
+    c: &mut WriteTx<'_>,
     actor: &Actor,
     account_id: &str,
     input: &MoveOutRequest,
@@ -966,7 +967,7 @@ pub fn move_out(
             accounts::customer_id,
             accounts::opened_on,
         ))
-        .first(c)
+        .first(c.db())
         .optional()?;
     let (premise_id, status, customer_id, opened_on) = row.ok_or_else(ApiError::not_found)?;
     if !OPEN_STATUSES.contains(&status.as_str()) {
@@ -988,7 +989,7 @@ pub fn move_out(
                 customers::mailing_address.eq(addr.trim()),
                 customers::updated_at.eq(Some(now())),
             ))
-            .execute(c)?;
+            .execute(c.db())?;
     }
     let order = CreateServiceOrder {
         order_type: OrderType::FinalRead,
@@ -1022,7 +1023,7 @@ pub fn move_out(
 
 /// Transfer of service: the customer leaves one premise and starts at another, in one step.
 pub fn transfer(
-    c: &mut DbConnection,
+    c: &mut WriteTx<'_>,
     actor: &Actor,
     rules: &DepositRules,
     account_id: &str,
@@ -1036,7 +1037,7 @@ pub fn transfer(
             accounts::autopay,
             accounts::owner_copy_customer_id,
         ))
-        .first(c)
+        .first(c.db())
         .optional()?;
     let (customer_id, paperless, autopay, _) = customer_id.ok_or_else(ApiError::not_found)?;
     if input.move_in_on < input.move_out_on {
@@ -1149,8 +1150,9 @@ pub fn consumption(
                     r0.7.parse().map_err(|_| ApiError::internal("multiplier"))?;
                 let mut used = Decimal::ZERO;
                 for w in seq[s..=end].windows(2) {
-                    let step = cistern_shared::cis::consumption(w[0].2, w[1].2, r0.6, multiplier)
-                        .map_err(|e| ApiError::internal(format!("consumption: {e:?}")))?;
+                    let step =
+                        cistern_shared::meters::consumption(w[0].2, w[1].2, r0.6, multiplier)
+                            .map_err(|e| ApiError::internal(format!("consumption: {e:?}")))?;
                     used = used
                         .checked_add(step)
                         .ok_or_else(|| ApiError::internal("overflow"))?;

@@ -1,8 +1,8 @@
 //! Printed work orders. A meter set sheet tells the installer where, which meter, and what to
 //! write down; every other order prints the same frame with its own task.
 
-use cistern_shared::cis::{OrderType, ServiceOrderDto};
 use cistern_shared::dto::Locale;
+use cistern_shared::orders::{OrderType, ServiceOrderDto};
 use diesel::prelude::*;
 
 use crate::db::schema::{accounts, customers, meters, premises};

@@ -1,4 +1,5 @@
 use actix_web::{get, web, HttpResponse};
+use cistern_shared::accounts::AccountOverviewDto;
 use cistern_shared::dto::{AccountDto, AccountSummaryDto, CycleDto, DashboardDto, Page};
 use cistern_shared::Problem;
 
@@ -117,4 +118,22 @@ pub async fn portal_accounts(
     })
     .await?;
     Ok(HttpResponse::Ok().json(list))
+}
+
+/// Everything about an account at a glance.
+#[utoipa::path(tag = "accounts", params(("id" = String, Path, description = "Account id")),
+    responses((status = 200, body = AccountOverviewDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor", "integrator"])))]
+#[get("/api/v1/accounts/{id}/overview")]
+pub async fn overview(
+    state: web::Data<AppState>,
+    who: Allow<AccountReaders>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let (who, id) = (who.0, id.into_inner());
+    let o = blocking(&state, move |s| {
+        s.pool.read(|c| accounts::overview(c, &who, &id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(o))
 }

@@ -4,11 +4,19 @@
 pub mod accounts;
 pub mod admin;
 pub mod auth;
-pub mod cis;
+pub mod complaints;
+pub mod contacts;
+pub mod customers;
 pub mod imports;
+pub mod meters;
+pub mod notes;
 pub mod ops;
 pub mod orders;
+pub mod premises;
 pub mod rates;
+pub mod sdcs;
+pub mod services;
+pub mod vendors;
 
 use actix_web::web;
 
@@ -36,29 +44,29 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(accounts::search)
         .service(accounts::get)
         .service(accounts::portal_accounts)
-        .service(cis::get_customer)
-        .service(cis::create_customer)
-        .service(cis::update_customer)
-        .service(cis::add_contact)
-        .service(cis::list_premises)
-        .service(cis::get_premise)
-        .service(cis::create_premise)
-        .service(cis::update_premise)
-        .service(cis::add_service)
-        .service(cis::service_status)
-        .service(cis::add_sdc)
-        .service(cis::consumption)
-        .service(cis::list_meters)
-        .service(cis::get_meter)
-        .service(cis::create_meter)
-        .service(cis::overview)
-        .service(cis::add_note)
-        .service(cis::list_complaints)
-        .service(cis::open_complaint)
-        .service(cis::update_complaint)
-        .service(cis::list_vendors)
-        .service(cis::create_vendor)
-        .service(cis::update_vendor)
+        .service(customers::get_customer)
+        .service(customers::create_customer)
+        .service(customers::update_customer)
+        .service(contacts::add_contact)
+        .service(premises::list_premises)
+        .service(premises::get_premise)
+        .service(premises::create_premise)
+        .service(premises::update_premise)
+        .service(services::add_service)
+        .service(services::service_status)
+        .service(sdcs::add_sdc)
+        .service(premises::consumption)
+        .service(meters::list_meters)
+        .service(meters::get_meter)
+        .service(meters::create_meter)
+        .service(accounts::overview)
+        .service(notes::add_note)
+        .service(complaints::list_complaints)
+        .service(complaints::open_complaint)
+        .service(complaints::update_complaint)
+        .service(vendors::list_vendors)
+        .service(vendors::create_vendor)
+        .service(vendors::update_vendor)
         .service(orders::list)
         .service(orders::assignees)
         .service(orders::sheet)

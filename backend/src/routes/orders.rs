@@ -1,8 +1,8 @@
 //! Service orders and the workflows that create them: move-in, move-out, transfer.
 
 use actix_web::{get, post, web, HttpResponse};
-use cistern_shared::cis::*;
 use cistern_shared::dto::Locale;
+use cistern_shared::orders::*;
 use cistern_shared::{Problem, Role};
 use serde::Deserialize;
 

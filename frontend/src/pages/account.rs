@@ -2,12 +2,16 @@
 //! meters and their last reads, services, billing (empty until receivables exist), notes,
 //! open service orders, complaints and contacts — with the clerk's actions on each.
 
-use cistern_shared::cis::{
-    AccountOverviewDto, ComplaintCategory, ComplaintDto, ComplaintInput, ComplaintStatus,
-    ComplaintUpdate, ContactChannel, ContactDirection, ContactDto, ContactInput, MeterDto, NoteDto,
-    NoteInput, ServiceDto, ServiceOrderDto, ServiceStatus, ServiceStatusChange,
+use cistern_shared::accounts::AccountOverviewDto;
+use cistern_shared::complaints::{
+    ComplaintCategory, ComplaintDto, ComplaintInput, ComplaintStatus, ComplaintUpdate,
 };
+use cistern_shared::contacts::{ContactChannel, ContactDirection, ContactDto, ContactInput};
 use cistern_shared::dto::AccountStatus;
+use cistern_shared::meters::MeterDto;
+use cistern_shared::notes::{NoteDto, NoteInput};
+use cistern_shared::orders::ServiceOrderDto;
+use cistern_shared::services::{ServiceDto, ServiceStatus, ServiceStatusChange};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

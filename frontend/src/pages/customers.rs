@@ -1,7 +1,7 @@
 //! `/staff/customers/:id`: a customer — details (editable by clerks), accounts and the
 //! contact history, with the form to log a contact.
 
-use cistern_shared::cis::{CustomerDetailDto, CustomerInput};
+use cistern_shared::customers::{CustomerDetailDto, CustomerInput};
 use cistern_shared::dto::Locale;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! `/staff/meters`: the meter inventory (filter by status and serial) and, for admins, leads
 //! and field staff, the form to add a meter to stock.
 
-use cistern_shared::cis::{
+use cistern_shared::meters::{
     MeterDto, MeterInput, MeterKind, MeterStatus, MeterUnit, RegisterCode, RegisterDto,
 };
 use leptos::ev::SubmitEvent;

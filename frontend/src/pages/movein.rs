@@ -7,10 +7,11 @@
 //! focus on every change; errors, local or from the server, are shown next to their fields and
 //! a server error sends the wizard back to the step that owns the field.
 
-use cistern_shared::cis::{
-    CustomerInput, MeterDto, MoveInRequest, MoveInResult, Occupant, PremiseDetailDto, PremiseInput,
-};
+use cistern_shared::customers::CustomerInput;
 use cistern_shared::dto::{AccountDto, AccountStatus, CycleDto, Locale};
+use cistern_shared::meters::MeterDto;
+use cistern_shared::orders::{MoveInRequest, MoveInResult, Occupant};
+use cistern_shared::premises::{PremiseDetailDto, PremiseInput};
 use cistern_shared::{ErrorCode, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;

@@ -3,11 +3,12 @@
 //! transfer of service (`/staff/accounts/:id/transfer`: new premise → dates and occupant →
 //! review → the final-read order here and the new account there).
 
-use cistern_shared::cis::{
-    MeterDto, MoveOutRequest, Occupant, PremiseDetailDto, ServiceOrderDto, TransferRequest,
-    TransferResult,
-};
 use cistern_shared::dto::AccountDto;
+use cistern_shared::meters::MeterDto;
+use cistern_shared::orders::{
+    MoveOutRequest, Occupant, ServiceOrderDto, TransferRequest, TransferResult,
+};
+use cistern_shared::premises::PremiseDetailDto;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -2,11 +2,13 @@
 //! assign / cancel / complete, and the create form with the duplicate warning) and the field
 //! user's phone-friendly list (`/staff/my-orders`) with its completion form.
 
-use cistern_shared::cis::{
-    AssignServiceOrder, CancelServiceOrder, CompleteServiceOrder, CreateServiceOrder, MeterDto,
-    OrderStatus, OrderType, PremiseDetailDto, Priority, ServiceOrderDto,
-};
 use cistern_shared::dto::AccountDto;
+use cistern_shared::meters::MeterDto;
+use cistern_shared::orders::{
+    AssignServiceOrder, CancelServiceOrder, CompleteServiceOrder, CreateServiceOrder, OrderStatus,
+    OrderType, Priority, ServiceOrderDto,
+};
+use cistern_shared::premises::PremiseDetailDto;
 use cistern_shared::{ErrorCode, Role};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;

@@ -2,10 +2,10 @@
 //! services (seasonal off / on, add one), every account ever there, open orders, system
 //! development charges and the water used over a period.
 
-use cistern_shared::cis::{
-    ConsumptionDto, PremiseDetailDto, PremiseInput, ServiceDto, ServiceInput, ServiceType,
-};
 use cistern_shared::dto::{AccountStatus, CycleDto};
+use cistern_shared::meters::ConsumptionDto;
+use cistern_shared::premises::{PremiseDetailDto, PremiseInput};
+use cistern_shared::services::{ServiceDto, ServiceInput, ServiceType};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -1,7 +1,7 @@
 //! The files of a batch, the columns each may have, and the ids derived from legacy ids.
 
 use chrono::NaiveDate;
-use cistern_shared::cis::RegisterCode;
+use cistern_shared::meters::RegisterCode;
 
 /// The files of a conversion batch, in the order they are imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

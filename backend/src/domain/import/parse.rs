@@ -5,10 +5,10 @@ use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use cistern_shared::cis::{
-    MeterKind, MeterStatus, MeterUnit, Occupant, RegisterCode, ServiceStatus, ServiceType,
-};
 use cistern_shared::dto::{AccountStatus, Locale};
+use cistern_shared::meters::{MeterKind, MeterStatus, MeterUnit, RegisterCode};
+use cistern_shared::orders::Occupant;
+use cistern_shared::services::{ServiceStatus, ServiceType};
 use cistern_shared::Money;
 use diesel::prelude::*;
 use rust_decimal::Decimal;

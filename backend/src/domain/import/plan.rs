@@ -5,9 +5,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use cistern_shared::cis::{MeterStatus, Occupant, RegisterCode, ServiceType};
 use cistern_shared::dto::AccountStatus;
 use cistern_shared::import::ImportFileCounts;
+use cistern_shared::meters::{MeterStatus, RegisterCode};
+use cistern_shared::orders::Occupant;
+use cistern_shared::services::ServiceType;
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 

@@ -1,6 +1,6 @@
 use super::*;
 use chrono::NaiveDate;
-use cistern_shared::cis::RegisterCode;
+use cistern_shared::meters::RegisterCode;
 use rust_decimal::Decimal;
 
 use crate::db::schema::{customers, cycles, meter_registers};

@@ -1,0 +1,92 @@
+//! Premises: the places service is delivered to.
+
+use crate::meters::MeterDto;
+use crate::orders::ServiceOrderDto;
+use crate::sdcs::SdcChargeDto;
+use crate::services::ServiceDto;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "server")]
+use utoipa::ToSchema;
+#[cfg(feature = "server")]
+use validator::Validate;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema, Validate))]
+pub struct PremiseInput {
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 5, max = 200, code = "length"))
+    )]
+    pub service_address: String,
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 40, code = "length"))
+    )]
+    pub parcel: Option<String>,
+    #[serde(default = "crate::yes")]
+    pub inside_city: bool,
+    /// Cycle code, e.g. `C1`.
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 10, code = "required"))
+    )]
+    pub cycle_code: String,
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 10, code = "required"))
+    )]
+    pub route: String,
+    #[cfg_attr(
+        feature = "server",
+        validate(range(min = 0, max = 1_000_000, code = "range"))
+    )]
+    pub read_sequence: i32,
+    #[cfg_attr(
+        feature = "server",
+        validate(range(min = 1, max = 5000, code = "range"))
+    )]
+    #[serde(default = "one")]
+    pub dwelling_units: i32,
+    #[cfg_attr(feature = "server", validate(length(max = 2000, code = "length")))]
+    pub notes: Option<String>,
+}
+
+fn one() -> i32 {
+    1
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct PremiseDetailDto {
+    pub id: String,
+    pub service_address: String,
+    pub parcel: Option<String>,
+    pub inside_city: bool,
+    pub cycle_code: String,
+    pub route: String,
+    pub read_sequence: i32,
+    pub dwelling_units: i32,
+    pub notes: Option<String>,
+    pub meters: Vec<MeterDto>,
+    pub services: Vec<ServiceDto>,
+    /// Every account ever at this premise, newest first.
+    pub accounts: Vec<crate::dto::AccountSummaryDto>,
+    pub sdc_charges: Vec<SdcChargeDto>,
+    pub open_orders: Vec<ServiceOrderDto>,
+}
+
+/// A premise in a list: where it is, and whether it is served now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct PremiseSummaryDto {
+    pub id: String,
+    pub service_address: String,
+    pub parcel: Option<String>,
+    pub inside_city: bool,
+    pub cycle_code: String,
+    /// Meters installed there now.
+    pub meters_installed: i64,
+    /// The account open there now (pending, active or suspended); `None`: vacant.
+    pub current_account_number: Option<String>,
+}
