@@ -838,9 +838,7 @@ impl Record for Customer {
     const KIND: FileKind = FileKind::Customers;
 
     fn from_cells(c: &mut Cells<'_>, _today: NaiveDate) -> Option<Customer> {
-        let Some(legacy) = c.legacy("legacy_id", true) else {
-            return None;
-        };
+        let legacy = c.legacy("legacy_id", true)?;
         let id = customer_id(&legacy);
         c.claim("legacy_id", id.clone(), &legacy);
         let name = c.req_text("name", 1, 200, false);
@@ -891,9 +889,7 @@ impl Record for PremiseIn {
     const KIND: FileKind = FileKind::Premises;
 
     fn from_cells(c: &mut Cells<'_>, _today: NaiveDate) -> Option<PremiseIn> {
-        let Some(legacy) = c.legacy("legacy_id", true) else {
-            return None;
-        };
+        let legacy = c.legacy("legacy_id", true)?;
         let id = premise_id(&legacy);
         c.claim("legacy_id", id.clone(), &legacy);
         let rec = Premise {
@@ -990,9 +986,7 @@ impl Record for MeterIn {
     const KIND: FileKind = FileKind::Meters;
 
     fn from_cells(c: &mut Cells<'_>, _today: NaiveDate) -> Option<MeterIn> {
-        let Some(legacy) = c.legacy("legacy_id", true) else {
-            return None;
-        };
+        let legacy = c.legacy("legacy_id", true)?;
         let id = meter_id(&legacy);
         c.claim("legacy_id", id.clone(), &legacy);
         let serial = c.req_text("serial", 3, 40, false);
@@ -1027,9 +1021,7 @@ impl Record for Service {
     const KIND: FileKind = FileKind::Services;
 
     fn from_cells(c: &mut Cells<'_>, _today: NaiveDate) -> Option<Service> {
-        let Some(legacy) = c.legacy("legacy_id", true) else {
-            return None;
-        };
+        let legacy = c.legacy("legacy_id", true)?;
         let id = service_id(&legacy);
         c.claim("legacy_id", id.clone(), &legacy);
         let premise = c
@@ -1062,9 +1054,7 @@ impl Record for Account {
     const KIND: FileKind = FileKind::Accounts;
 
     fn from_cells(c: &mut Cells<'_>, _today: NaiveDate) -> Option<Account> {
-        let Some(legacy) = c.legacy("legacy_id", true) else {
-            return None;
-        };
+        let legacy = c.legacy("legacy_id", true)?;
         let id = account_id(&legacy);
         c.claim("legacy_id", id.clone(), &legacy);
         let number = c.req_text("number", 1, 30, false);
