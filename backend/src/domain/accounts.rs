@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use cistern_shared::accounts::AccountOverviewDto;
+use cistern_shared::complaints::ComplaintQuery;
 use cistern_shared::dto::{
     AccountDto, AccountStatus, AccountSummaryDto, CustomerDto, CycleDto, DashboardDto, Page,
     PremiseDto, StatusCount,
@@ -305,7 +306,7 @@ pub fn overview(c: &mut DbConnection, who: &Principal, id: &str) -> ApiResult<Ac
     )?;
     let complaints = complaints::complaints(
         c,
-        &complaints::ComplaintQuery {
+        &ComplaintQuery {
             account_id: Some(id.to_owned()),
             ..Default::default()
         },

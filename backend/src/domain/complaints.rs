@@ -1,6 +1,8 @@
 //! Complaints: opened by clerks, owned by a staff user, resolved with a resolution.
 
-use cistern_shared::complaints::{ComplaintDto, ComplaintInput, ComplaintStatus, ComplaintUpdate};
+use cistern_shared::complaints::{
+    ComplaintDto, ComplaintInput, ComplaintQuery, ComplaintStatus, ComplaintUpdate,
+};
 use cistern_shared::Role;
 use diesel::prelude::*;
 
@@ -10,14 +12,6 @@ use crate::db::{now, DbConnection, WriteTx};
 use crate::domain::audit::{self, Actor, Change};
 use crate::domain::{accounts, customers as customer_rows, new_id, next_number};
 use crate::error::{ApiError, ApiResult};
-
-#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ComplaintQuery {
-    pub status: Option<ComplaintStatus>,
-    pub customer_id: Option<String>,
-    pub account_id: Option<String>,
-}
 
 /// Complaints matching `q` (and, given, the one with id `only`), newest first, at most 500,
 /// with the customer's and the owner's names.

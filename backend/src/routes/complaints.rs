@@ -1,12 +1,12 @@
 //! Complaints: list, open, assign, progress and resolve.
 
 use actix_web::{get, patch, post, web, HttpResponse};
-use cistern_shared::complaints::{ComplaintDto, ComplaintInput, ComplaintUpdate};
+use cistern_shared::complaints::{ComplaintDto, ComplaintInput, ComplaintQuery, ComplaintUpdate};
 use cistern_shared::Problem;
 
 use crate::auth::{Allow, Clerks, Staff};
 use crate::domain::audit::Actor;
-use crate::domain::complaints::{self, ComplaintQuery};
+use crate::domain::complaints;
 use crate::error::{validate, ApiResult};
 use crate::startup::{blocking, AppState, RequestId};
 

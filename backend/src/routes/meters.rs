@@ -1,23 +1,14 @@
 //! Meters: the inventory, one meter, add one to stock.
 
 use actix_web::{get, post, web, HttpResponse};
-use cistern_shared::meters::{MeterDto, MeterInput, MeterStatus};
+use cistern_shared::meters::{MeterDto, MeterInput, MeterQuery};
 use cistern_shared::Problem;
-use serde::Deserialize;
 
 use crate::auth::{Allow, MeterKeepers, Staff};
 use crate::domain::audit::Actor;
 use crate::domain::meters;
 use crate::error::{validate, ApiError, ApiResult};
 use crate::startup::{blocking, AppState, RequestId};
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct MeterQuery {
-    pub status: Option<MeterStatus>,
-    /// Serial number prefix.
-    pub q: Option<String>,
-}
 
 /// The meter inventory (`status=in_stock` for meters ready to set).
 #[utoipa::path(tag = "meters", params(MeterQuery),

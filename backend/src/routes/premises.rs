@@ -1,11 +1,11 @@
 //! Premises: the list and picker, one in full, add and change one, and the water used there.
 
 use actix_web::{get, post, put, web, HttpResponse};
-use chrono::NaiveDate;
 use cistern_shared::meters::ConsumptionDto;
-use cistern_shared::premises::{PremiseDetailDto, PremiseInput, PremiseSummaryDto};
+use cistern_shared::premises::{
+    PeriodQuery, PremiseDetailDto, PremiseInput, PremiseQuery, PremiseSummaryDto,
+};
 use cistern_shared::Problem;
-use serde::Deserialize;
 
 use crate::auth::{AccountReaders, Allow, Clerks};
 use crate::domain::audit::Actor;
@@ -15,14 +15,14 @@ use crate::startup::{blocking, AppState, RequestId};
 
 /// Premises by service address or parcel (every word must appear), optionally only vacant
 /// ones: the picker for starting or transferring service at a premise no account has used.
-#[utoipa::path(tag = "premises", params(premises::PremiseQuery),
+#[utoipa::path(tag = "premises", params(PremiseQuery),
     responses((status = 200, body = cistern_shared::dto::Page<PremiseSummaryDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor", "integrator"])))]
 #[get("/api/v1/premises")]
 pub async fn list_premises(
     state: web::Data<AppState>,
     _who: Allow<AccountReaders>,
-    q: web::Query<premises::PremiseQuery>,
+    q: web::Query<PremiseQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
     ApiError::check_length("q", q.q.as_deref(), 100)?;
@@ -96,13 +96,6 @@ pub async fn update_premise(
     })
     .await?;
     Ok(HttpResponse::Ok().json(p))
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PeriodQuery {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
 }
 
 /// Water used at a premise over a period, register by register (meter change-outs included).

@@ -64,3 +64,132 @@ pub fn decimal(column: &'static str, text: &str) -> Result<Decimal, BadValue> {
 pub fn decimal_text(d: Decimal) -> String {
     d.normalize().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use cistern_shared::customers::CustomerInput;
+    use cistern_shared::dto::Locale;
+    use cistern_shared::meters::{RegisterCode, RegisterDto};
+    use diesel::prelude::*;
+    use rust_decimal_macros::dec;
+
+    use super::*;
+    use crate::db::schema::customers;
+    use crate::db::{now, run_migrations, DbConnection, DbTarget};
+
+    fn db() -> DbConnection {
+        let mut c = DbTarget::Sqlite(":memory:".into()).connect().unwrap();
+        run_migrations(&mut c).unwrap();
+        c
+    }
+
+    fn input() -> CustomerInput {
+        CustomerInput {
+            name: "  Ana Lopez ".into(),
+            is_organisation: false,
+            mailing_address: " 12 River Rd N\nSalem OR 97301 ".into(),
+            phone: Some("503-555-0100".into()),
+            phone_alt: None,
+            email: Some("ana@example.com".into()),
+            preferred_locale: Locale::Es,
+            notify_email: true,
+            notify_text: false,
+            notify_mail: true,
+        }
+    }
+
+    fn load(c: &mut DbConnection, id: &str) -> QueryResult<Customer> {
+        customers::table
+            .find(id)
+            .select(Customer::as_select())
+            .first(c)
+    }
+
+    #[test]
+    fn a_customer_row_round_trips_and_an_update_clears_what_the_input_clears() {
+        let mut c = db();
+        let row = Customer::new("cus-1".into(), &input(), now());
+        diesel::insert_into(customers::table)
+            .values(&row)
+            .execute(&mut c)
+            .unwrap();
+        let stored = load(&mut c, "cus-1").unwrap();
+        assert_eq!(stored, row);
+        let back = CustomerInput::from(&stored);
+        assert_eq!(back.name, "Ana Lopez");
+        assert_eq!(back.mailing_address, "12 River Rd N\nSalem OR 97301");
+        assert_eq!(back.preferred_locale, Locale::Es);
+
+        let mut changed = stored.clone();
+        changed.assign(&CustomerInput {
+            phone: None,
+            preferred_locale: Locale::En,
+            ..input()
+        });
+        changed.updated_at = Some(now());
+        diesel::update(customers::table.find("cus-1"))
+            .set(&changed)
+            .execute(&mut c)
+            .unwrap();
+        let stored = load(&mut c, "cus-1").unwrap();
+        assert_eq!(stored.phone, None, "None is written as NULL, not skipped");
+        assert_eq!(stored.preferred_locale, Locale::En);
+        assert_eq!(stored.created_at, row.created_at);
+    }
+
+    #[test]
+    fn an_unknown_enum_value_in_the_database_is_an_error_not_a_default() {
+        let mut c = db();
+        // The schema's CHECK refuses the value; a database older or edited by hand may not.
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut c,
+            "PRAGMA ignore_check_constraints = ON",
+        )
+        .unwrap();
+        diesel::insert_into(customers::table)
+            .values((
+                customers::id.eq("cus-x"),
+                customers::name.eq("X"),
+                customers::mailing_address.eq("1 Main St"),
+                customers::preferred_locale.eq("xx"),
+                customers::created_at.eq(now()),
+            ))
+            .execute(&mut c)
+            .unwrap();
+        let err = load(&mut c, "cus-x").unwrap_err();
+        assert!(
+            matches!(err, diesel::result::Error::DeserializationError(_))
+                && err.to_string().contains("preferred_locale"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_stored_decimal_that_does_not_parse_is_an_error() {
+        let register = |multiplier: &str| MeterRegister {
+            meter_id: "m".into(),
+            code: RegisterCode::Main,
+            digits: 4,
+            multiplier: multiplier.into(),
+        };
+        assert_eq!(
+            RegisterDto::try_from(register("0.5")).unwrap().multiplier,
+            dec!(0.5)
+        );
+        assert!(RegisterDto::try_from(register("ten")).is_err());
+        assert_eq!(
+            MeterRegister::new(
+                "m".into(),
+                &RegisterDto {
+                    code: RegisterCode::Main,
+                    digits: 4,
+                    multiplier: dec!(1.50)
+                }
+            )
+            .multiplier,
+            "1.5"
+        );
+    }
+}
