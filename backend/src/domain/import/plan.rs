@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
 
-use chrono::NaiveDate;
 use cistern_shared::dto::AccountStatus;
 use cistern_shared::import::ImportFileCounts;
 use cistern_shared::meters::{MeterStatus, RegisterCode};
@@ -20,7 +19,7 @@ use crate::db::schema::{
     accounts, customers, cycles, meter_reads, meter_registers, meters, premises, services,
     winter_averages,
 };
-use crate::db::DbConnection;
+use crate::db::{models, DbConnection};
 
 /// Loads rows in `IN (...)` chunks.
 pub(super) fn load_chunked<T>(
@@ -39,48 +38,6 @@ pub(super) fn sorted_ids(ids: impl IntoIterator<Item = String>) -> Vec<String> {
     v.sort();
     v.dedup();
     v
-}
-
-/// A meter as stored, without its registers.
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = meters)]
-struct StoredMeter {
-    id: String,
-    serial: String,
-    size: String,
-    kind: String,
-    unit: String,
-    manufacturer: Option<String>,
-    model: Option<String>,
-    endpoint_serial: Option<String>,
-    status: String,
-    premise_id: Option<String>,
-    installed_on: Option<NaiveDate>,
-    removed_on: Option<NaiveDate>,
-}
-
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = meter_registers)]
-struct StoredRegister {
-    meter_id: String,
-    code: String,
-    digits: i32,
-    multiplier: String,
-}
-
-/// A service as stored (its ESU as the exact decimal's text).
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = services)]
-struct StoredService {
-    id: String,
-    premise_id: String,
-    service_type: String,
-    customer_class: String,
-    rate_code: String,
-    status: String,
-    esu: Option<String>,
-    started_on: NaiveDate,
-    ended_on: Option<NaiveDate>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -161,25 +118,22 @@ pub(super) fn load_existing(conn: &mut DbConnection, b: &Batch) -> QueryResult<E
             .cloned()
             .chain(b.reads.rows.iter().map(|r| r.rec.rec.meter_id.clone())),
     );
-    let found: Vec<StoredMeter> = load_chunked(&meter_ids, |chunk| {
+    let found: Vec<models::Meter> = load_chunked(&meter_ids, |chunk| {
         meters::table
             .filter(meters::id.eq_any(chunk))
-            .select(StoredMeter::as_select())
+            .select(models::Meter::as_select())
             .load(conn)
     })?;
-    let regs: Vec<StoredRegister> = load_chunked(&meter_ids, |chunk| {
+    let regs: Vec<models::MeterRegister> = load_chunked(&meter_ids, |chunk| {
         meter_registers::table
             .filter(meter_registers::meter_id.eq_any(chunk))
-            .select(StoredRegister::as_select())
+            .select(models::MeterRegister::as_select())
             .load(conn)
     })?;
     let mut regs_of: HashMap<String, Vec<Register>> = HashMap::new();
     for r in regs {
-        let Some(code) = RegisterCode::parse(&r.code) else {
-            continue;
-        };
         regs_of.entry(r.meter_id).or_default().push(Register {
-            code,
+            code: r.code,
             digits: r.digits,
             // An unreadable stored multiplier compares unequal, so the import rewrites it.
             multiplier: Decimal::from_str(&r.multiplier).unwrap_or(Decimal::MIN),
@@ -194,12 +148,12 @@ pub(super) fn load_existing(conn: &mut DbConnection, b: &Batch) -> QueryResult<E
                 id: m.id,
                 serial: m.serial,
                 size: m.size,
-                kind: m.kind,
-                unit: m.unit,
+                kind: m.kind.as_str().to_owned(),
+                unit: m.unit.as_str().to_owned(),
                 manufacturer: m.manufacturer,
                 model: m.model,
                 endpoint_serial: m.endpoint_serial,
-                status: m.status,
+                status: m.status.as_str().to_owned(),
                 premise_id: m.premise_id,
                 installed_on: m.installed_on,
                 removed_on: m.removed_on,
@@ -217,10 +171,10 @@ pub(super) fn load_existing(conn: &mut DbConnection, b: &Batch) -> QueryResult<E
     e.serials = found.into_iter().collect();
 
     let service_ids = sorted_ids(b.services.keys.keys().cloned());
-    let found: Vec<StoredService> = load_chunked(&service_ids, |chunk| {
+    let found: Vec<models::Service> = load_chunked(&service_ids, |chunk| {
         services::table
             .filter(services::id.eq_any(chunk))
-            .select(StoredService::as_select())
+            .select(models::Service::as_select())
             .load(conn)
     })?;
     e.services = found
@@ -231,10 +185,10 @@ pub(super) fn load_existing(conn: &mut DbConnection, b: &Batch) -> QueryResult<E
                 Service {
                     id: s.id,
                     premise_id: s.premise_id,
-                    service_type: s.service_type,
+                    service_type: s.service_type.as_str().to_owned(),
                     customer_class: s.customer_class,
                     rate_code: s.rate_code,
-                    status: s.status,
+                    status: s.status.as_str().to_owned(),
                     esu: s.esu.map(|t| Decimal::from_str(&t).unwrap_or(Decimal::MIN)),
                     started_on: s.started_on,
                     ended_on: s.ended_on,
