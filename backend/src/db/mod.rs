@@ -4,6 +4,7 @@
 
 pub mod models;
 pub mod schema;
+pub mod search_sql;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

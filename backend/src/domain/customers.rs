@@ -10,7 +10,7 @@ use crate::db::schema::customers;
 use crate::db::{now, DbConnection, WriteTx};
 use crate::domain::accounts::{self, AccountFilter};
 use crate::domain::audit::{self, Actor, Change};
-use crate::domain::{contacts, new_id, search};
+use crate::domain::{contacts, new_id};
 use crate::error::{ApiError, ApiResult};
 
 /// One customer's row; not found is a 404.
@@ -72,8 +72,6 @@ pub fn update_customer(
             reason: None,
         },
     )?;
-    let ids = accounts::ids_of_customer(tx, id)?;
-    search::reindex_accounts(tx, &ids)?;
     get_customer(tx, id)
 }
 

@@ -13,7 +13,7 @@ use crate::db::schema::{accounts, customers, cycles, premises};
 use crate::db::{now, DbConnection, WriteTx};
 use crate::domain::audit::{self, Actor, Change};
 use crate::domain::{customers as customer_rows, next_number};
-use crate::domain::{new_id, orders, search};
+use crate::domain::{new_id, orders};
 use crate::error::{ApiError, ApiResult};
 
 /// What moving service needs to know of an account. (The accounts table's row model comes
@@ -250,7 +250,6 @@ pub fn move_in(
         allow_duplicate: false,
     };
     let so = orders::create(tx, actor, &order)?;
-    search::reindex_accounts(tx, std::slice::from_ref(&account_id))?;
     let system = Principal {
         user_id: String::new(),
         username: String::new(),
@@ -319,8 +318,6 @@ pub fn move_out(
             reason: input.reason.as_deref(),
         },
     )?;
-    let ids = vec![account_id.to_owned()];
-    search::reindex_accounts(tx, &ids)?;
     Ok(so)
 }
 

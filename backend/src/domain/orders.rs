@@ -20,10 +20,9 @@ use crate::db::models::users::User;
 use crate::db::schema::{accounts, customers, meters, premises, service_orders, users};
 use crate::db::{now, DbConnection, WriteTx};
 use crate::domain::audit::{self, Actor, Change};
-use crate::domain::{accounts as account_list, meters as meter_rows, next_number};
-use crate::domain::{new_id, search};
+use crate::domain::new_id;
+use crate::domain::{meters as meter_rows, next_number};
 use crate::error::{ApiError, ApiResult};
-
 
 /// Order types that leave a reading of the meter behind.
 pub fn needs_reading(t: OrderType) -> bool {
@@ -691,8 +690,6 @@ pub fn complete(
                 "change_out_initial",
                 "new_reading",
             )?;
-            let ids = account_list::ids_of_premise(tx, premise)?;
-            search::reindex_accounts(tx, &ids)?;
         }
         OrderType::TurnOff | OrderType::Reread => {
             if let Some(m) = order.meter_id.as_deref() {

@@ -16,7 +16,7 @@ use crate::domain::accounts::{self as account_list, AccountFilter};
 use crate::domain::audit::{self, Actor, Change};
 use crate::domain::moves::OPEN_STATUSES;
 use crate::domain::orders::{self, OrderFilter};
-use crate::domain::{meters as meter_list, new_id, paging, sdcs, search, services};
+use crate::domain::{meters as meter_list, new_id, paging, sdcs, services};
 use crate::error::{ApiError, ApiResult};
 
 fn cycle_id(c: &mut DbConnection, code: &str) -> ApiResult<String> {
@@ -90,8 +90,6 @@ pub fn update_premise(
             reason: None,
         },
     )?;
-    let ids = account_list::ids_of_premise(tx, id)?;
-    search::reindex_accounts(tx, &ids)?;
     get_premise(tx, id)
 }
 

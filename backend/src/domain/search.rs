@@ -27,16 +27,13 @@
 use std::collections::{BTreeSet, HashMap};
 
 use cistern_shared::dto::{AccountStatus, AccountSummaryDto, Page, SEARCH_RESULT_WINDOW};
-use diesel::backend::Backend as DieselBackend;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, HasSqlType, Text};
 
 use crate::db::schema::{
     accounts, customers, cycles, meters, premises, search_pending, search_terms, search_vocab,
 };
+use crate::db::search_sql::{self, TermMatch};
 use crate::db::{DbConnection, WriteTx};
 use crate::domain::accounts::AccountQuery;
 use crate::domain::paging;
@@ -492,7 +489,7 @@ impl WordMatch {
         self
     }
 
-    /// How `term` matches this word; the statements built by `Matching` say the same.
+    /// How `term` matches this word; the statements of `db::search_sql` say the same.
     pub fn quality(&self, term: &str) -> Option<Quality> {
         if self.exact.iter().any(|e| e == term) {
             Some(Quality::Exact)
@@ -723,8 +720,8 @@ fn index_batch(conn: &mut DbConnection, ids: &[String]) -> QueryResult<()> {
 }
 
 /// Rebuilds the search terms of these accounts: deletes their terms and inserts the current
-/// ones, in bulk. Call it in the transaction that changed what they are found by (a name,
-/// an address, a phone, a parcel, a meter installed or removed, a new account).
+/// ones, in bulk. Workflows never call it: `refresh_pending` does, for the accounts the
+/// triggers noted, before every write transaction commits.
 pub fn reindex_accounts(conn: &mut DbConnection, account_ids: &[String]) -> QueryResult<()> {
     let mut ids: Vec<String> = account_ids.to_vec();
     ids.sort();
@@ -780,217 +777,26 @@ pub fn reindex_all(conn: &mut DbConnection) -> QueryResult<usize> {
 
 // ------------------------------------------------------------------ searching
 
-/// A bound parameter of a statement written as text.
-#[derive(Debug, Clone)]
-enum Bind {
-    Text(String),
-    Int(i64),
-}
-
-/// SQL text with numbered parameters in the backend's style (`?1` or `$1`); a repeated
-/// value is bound once.
-struct SqlText {
-    postgres: bool,
-    text: String,
-    binds: Vec<Bind>,
-    texts: HashMap<String, usize>,
-}
-
-impl SqlText {
-    fn new(postgres: bool) -> SqlText {
-        SqlText {
-            postgres,
-            text: String::new(),
-            binds: Vec::new(),
-            texts: HashMap::new(),
-        }
-    }
-
-    fn placeholder(&self, n: usize) -> String {
-        if self.postgres {
-            format!("${n}")
-        } else {
-            format!("?{n}")
-        }
-    }
-
-    fn text_param(&mut self, value: &str) -> String {
-        let n = match self.texts.get(value) {
-            Some(n) => *n,
-            None => {
-                self.binds.push(Bind::Text(value.to_owned()));
-                let n = self.binds.len();
-                self.texts.insert(value.to_owned(), n);
-                n
-            }
-        };
-        self.placeholder(n)
-    }
-
-    fn int_param(&mut self, value: i64) -> String {
-        self.binds.push(Bind::Int(value));
-        self.placeholder(self.binds.len())
-    }
-
-    fn list(&mut self, values: &[String]) -> String {
-        let ps: Vec<String> = values.iter().map(|v| self.text_param(v)).collect();
-        ps.join(", ")
-    }
-}
-
-/// The statements' common parts for a query. Each word's rows come from index ranges, one
-/// `UNION ALL` arm each (an `OR` of ranges makes PostgreSQL read the table instead of the
-/// index): its prefix range (quality 0 for the exact word, else 1), its exact terms outside
-/// that range (0) and its misspellings (2). Grouped by account, `q0`, `q1`, ... are each
-/// word's best quality, NULL when the word matched nothing.
-struct Matching {
-    /// `(condition on term, quality expression, word)`
-    arms: Vec<(String, String, usize)>,
-    words: usize,
-    /// `m.q0 + m.q1 + ...`
-    score: String,
-    /// Every word matched (nothing to say for one word).
-    all: Vec<String>,
-}
-
-impl Matching {
-    fn new(sql: &mut SqlText, words: &[WordMatch]) -> Matching {
-        let mut arms = Vec::new();
-        for (i, w) in words.iter().enumerate() {
-            let exact = sql.list(&w.exact);
-            match &w.prefix {
-                Some((lo, hi)) => {
-                    let lo = sql.text_param(lo);
-                    let range = match hi {
-                        Some(hi) => format!("term >= {lo} AND term < {}", sql.text_param(hi)),
-                        None => format!("term >= {lo}"),
-                    };
-                    arms.push((
-                        range,
-                        format!("CASE WHEN term IN ({exact}) THEN 0 ELSE 1 END"),
-                        i,
-                    ));
-                    // (A word lies in its own range: only its abbreviation may not.)
-                    let outside: Vec<String> = w
-                        .exact
-                        .iter()
-                        .filter(|e| !w.in_prefix(e))
-                        .cloned()
-                        .collect();
-                    if !outside.is_empty() {
-                        arms.push((format!("term IN ({})", sql.list(&outside)), "0".into(), i));
-                    }
-                }
-                None => arms.push((format!("term IN ({exact})"), "0".into(), i)),
-            }
-            if !w.fuzzy.is_empty() {
-                arms.push((format!("term IN ({})", sql.list(&w.fuzzy)), "2".into(), i));
-            }
-        }
-        let n = words.len();
-        Matching {
-            arms,
-            words: n,
-            score: (0..n)
-                .map(|i| format!("m.q{i}"))
-                .collect::<Vec<_>>()
-                .join(" + "),
-            all: if n > 1 {
-                (0..n).map(|i| format!("m.q{i} IS NOT NULL")).collect()
-            } else {
-                Vec::new()
+/// What each word matches, for the statements of [`crate::db::search_sql`].
+fn term_matches(words: &[WordMatch]) -> Vec<TermMatch> {
+    words
+        .iter()
+        .map(|w| TermMatch {
+            exact: w.exact.clone(),
+            prefix: w.prefix.clone(),
+            // (A word lies in its own range: only its abbreviation may not.)
+            outside: match &w.prefix {
+                Some(_) => w
+                    .exact
+                    .iter()
+                    .filter(|e| !w.in_prefix(e))
+                    .cloned()
+                    .collect(),
+                None => Vec::new(),
             },
-        }
-    }
-
-    /// `(SELECT account_id, q0, ... GROUP BY account_id) m`, optionally for some accounts.
-    fn grouped(&self, only: Option<&str>) -> String {
-        let only = only.map(|o| format!(" AND {o}")).unwrap_or_default();
-        let arms: Vec<String> = self
-            .arms
-            .iter()
-            .map(|(cond, q, i)| {
-                format!(
-                    "SELECT account_id, {i} AS w, {q} AS q FROM search_terms WHERE {cond}{only}"
-                )
-            })
-            .collect();
-        let columns: Vec<String> = (0..self.words)
-            .map(|i| format!("MIN(CASE WHEN w = {i} THEN q END) AS q{i}"))
-            .collect();
-        format!(
-            "(SELECT account_id, {} FROM ({}) r GROUP BY account_id) m",
-            columns.join(", "),
-            arms.join(" UNION ALL ")
-        )
-    }
-}
-
-fn where_clause(conds: &[String]) -> String {
-    if conds.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", conds.join(" AND "))
-    }
-}
-
-#[derive(QueryableByName)]
-struct IdRow {
-    #[diesel(sql_type = Text)]
-    account_id: String,
-}
-
-#[derive(QueryableByName)]
-struct LevelRow {
-    #[diesel(sql_type = BigInt)]
-    score: i64,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-#[derive(QueryableByName)]
-struct ScoreRow {
-    #[diesel(sql_type = Text)]
-    account_id: String,
-    #[diesel(sql_type = BigInt)]
-    score: i64,
-}
-
-fn bind_all<'f, DB>(
-    mut q: BoxedSqlQuery<'f, DB, SqlQuery>,
-    binds: &[Bind],
-) -> BoxedSqlQuery<'f, DB, SqlQuery>
-where
-    DB: DieselBackend + HasSqlType<Text> + HasSqlType<BigInt>,
-    String: ToSql<Text, DB>,
-    i64: ToSql<BigInt, DB>,
-{
-    for b in binds {
-        q = match b {
-            Bind::Text(s) => q.bind::<Text, _>(s.clone()),
-            Bind::Int(i) => q.bind::<BigInt, _>(*i),
-        };
-    }
-    q
-}
-
-/// Runs a statement written by [`SqlText`].
-fn load_sql<T>(conn: &mut DbConnection, sql: &SqlText) -> QueryResult<Vec<T>>
-where
-    T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
-{
-    match conn {
-        DbConnection::Sqlite(c) => bind_all(
-            diesel::sql_query(sql.text.as_str()).into_boxed(),
-            &sql.binds,
-        )
-        .load(c),
-        DbConnection::Postgres(c) => bind_all(
-            diesel::sql_query(sql.text.as_str()).into_boxed(),
-            &sql.binds,
-        )
-        .load(c),
-    }
+            fuzzy: w.fuzzy.clone(),
+        })
+        .collect()
 }
 
 /// Each query word with its fuzzy candidates looked up in the vocabulary: the words with
@@ -1095,28 +901,11 @@ pub fn search_tuned(
     if words.is_empty() {
         return Ok(empty(0));
     }
-    let postgres = matches!(conn, DbConnection::Postgres(_));
     let status = q.status.map(|s| s.as_str());
+    let matches = term_matches(&words);
 
     // 1. How many match, at each score.
-    let mut sql = SqlText::new(postgres);
-    let m = Matching::new(&mut sql, &words);
-    let mut conds = m.all.clone();
-    let join = match status {
-        Some(st) => {
-            conds.push(format!("a.status = {}", sql.text_param(st)));
-            " JOIN accounts a ON a.id = m.account_id"
-        }
-        None => "",
-    };
-    sql.text = format!(
-        "SELECT CAST({score} AS BIGINT) AS score, COUNT(*) AS n FROM {grouped}{join}{where_} \
-         GROUP BY {score} ORDER BY 1",
-        score = m.score,
-        grouped = m.grouped(None),
-        where_ = where_clause(&conds),
-    );
-    let levels: Vec<LevelRow> = load_sql(conn, &sql)?;
+    let levels = search_sql::levels(conn, &matches, status)?;
     let total: i64 = levels.iter().map(|l| l.n).sum();
     if skip >= total {
         return Ok(empty(total));
@@ -1124,7 +913,7 @@ pub fn search_tuned(
 
     // 2. The page's accounts, in order.
     let ids: Vec<String> = if total <= tuning.broad {
-        ranked(conn, &words, status, None, take, skip)?
+        search_sql::ranked(conn, &matches, status, None, take, skip)?
     } else {
         let mut ids = Vec::new();
         let mut before = 0i64;
@@ -1158,7 +947,7 @@ pub fn search_tuned(
             let walked = if visits <= max_visits {
                 walk(
                     conn,
-                    &words,
+                    &matches,
                     status,
                     level.score,
                     level_skip,
@@ -1171,9 +960,9 @@ pub fn search_tuned(
             };
             match walked {
                 Some(found) => ids.extend(found),
-                None => ids.extend(ranked(
+                None => ids.extend(search_sql::ranked(
                     conn,
-                    &words,
+                    &matches,
                     status,
                     Some(level.score),
                     level_take,
@@ -1191,47 +980,12 @@ pub fn search_tuned(
     })
 }
 
-/// The matching accounts by score then number (or only those of one score, by number).
-fn ranked(
-    conn: &mut DbConnection,
-    words: &[WordMatch],
-    status: Option<&str>,
-    score: Option<i64>,
-    limit: i64,
-    offset: i64,
-) -> QueryResult<Vec<String>> {
-    let mut sql = SqlText::new(matches!(conn, DbConnection::Postgres(_)));
-    let m = Matching::new(&mut sql, words);
-    let mut conds = m.all.clone();
-    if let Some(st) = status {
-        conds.push(format!("a.status = {}", sql.text_param(st)));
-    }
-    let order = match score {
-        Some(s) => {
-            conds.push(format!("{} = {}", m.score, sql.int_param(s)));
-            "a.number".to_owned()
-        }
-        None => format!("{}, a.number", m.score),
-    };
-    let (limit, offset) = (sql.int_param(limit), sql.int_param(offset));
-    sql.text = format!(
-        "SELECT m.account_id AS account_id FROM {} JOIN accounts a ON a.id = m.account_id{} \
-         ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-        m.grouped(None),
-        where_clause(&conds),
-    );
-    Ok(load_sql::<IdRow>(conn, &sql)?
-        .into_iter()
-        .map(|r| r.account_id)
-        .collect())
-}
-
 /// Walks accounts in number order, `batch` at a time, and keeps those with `score`: skips
 /// `skip` of them and answers the next `take`, or `None` after `max_visits` accounts.
 #[allow(clippy::too_many_arguments)]
 fn walk(
     conn: &mut DbConnection,
-    words: &[WordMatch],
+    words: &[TermMatch],
     status: Option<&str>,
     score: i64,
     skip: i64,
@@ -1239,7 +993,6 @@ fn walk(
     max_visits: i64,
     batch: i64,
 ) -> QueryResult<Option<Vec<String>>> {
-    let postgres = matches!(conn, DbConnection::Postgres(_));
     let mut found = Vec::new();
     let mut skipped = 0i64;
     let mut visited = 0i64;
@@ -1263,20 +1016,8 @@ fn walk(
         after = Some(last.1.clone());
         visited += i64::try_from(batch_rows.len()).unwrap_or(i64::MAX);
 
-        let mut sql = SqlText::new(postgres);
-        let m = Matching::new(&mut sql, words);
         let ids: Vec<String> = batch_rows.iter().map(|r| r.0.clone()).collect();
-        let only = format!("account_id IN ({})", sql.list(&ids));
-        sql.text = format!(
-            "SELECT m.account_id AS account_id, CAST({} AS BIGINT) AS score FROM {}{}",
-            m.score,
-            m.grouped(Some(&only)),
-            where_clause(&m.all),
-        );
-        let scores: HashMap<String, i64> = load_sql::<ScoreRow>(conn, &sql)?
-            .into_iter()
-            .map(|r| (r.account_id, r.score))
-            .collect();
+        let scores = search_sql::scores(conn, words, &ids)?;
         for (id, _) in batch_rows {
             if scores.get(&id) != Some(&score) {
                 continue;

@@ -118,7 +118,8 @@ pub async fn consumption(
         ));
     }
     let d = blocking(&state, move |s| {
-        s.pool.read(|c| crate::domain::consumption::consumption(c, &id, q.from, q.to))
+        s.pool
+            .read(|c| crate::domain::consumption::consumption(c, &id, q.from, q.to))
     })
     .await?;
     Ok(HttpResponse::Ok().json(d))

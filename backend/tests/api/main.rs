@@ -20,6 +20,7 @@ mod operations;
 mod parity;
 mod rates;
 mod roles;
+mod schema;
 mod search;
 mod search_fresh;
 mod strict_input;

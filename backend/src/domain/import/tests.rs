@@ -1,0 +1,544 @@
+use super::*;
+use chrono::NaiveDate;
+use cistern_shared::meters::RegisterCode;
+use rust_decimal::Decimal;
+
+use crate::db::schema::{customers, cycles, meter_registers};
+
+fn batch(list: &[(&str, &str)]) -> ImportFiles {
+    ImportFiles::from_texts(
+        list.iter()
+            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+            .collect(),
+    )
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+}
+
+/// The problems found without a database, as (file, row, field, code).
+fn parse_problems(files: &ImportFiles) -> Vec<(String, u64, String, String)> {
+    let mut p = files.problems.clone();
+    let _ = parse_batch(files, &mut p, today());
+    p.sorted()
+        .1
+        .into_iter()
+        .map(|p| (p.file, p.row, p.field, p.code))
+        .collect()
+}
+
+fn has(
+    problems: &[(String, u64, String, String)],
+    file: &str,
+    row: u64,
+    field: &str,
+    code: &str,
+) -> bool {
+    problems
+        .iter()
+        .any(|p| p.0 == file && p.1 == row && p.2 == field && p.3 == code)
+}
+
+const CUSTOMERS: &str = "legacy_id,name,mailing_address\nC1,Ana Ruiz,\"12 Elm St\nKeizer OR 97303\"\nC2,Bo Li,14 Elm St Keizer\n";
+
+#[test]
+fn dates_are_iso_and_real() {
+    assert_eq!(
+        parse_date("2015-03-02"),
+        NaiveDate::from_ymd_opt(2015, 3, 2).ok_or(String::new())
+    );
+    for bad in [
+        "2015-3-2",
+        "03/02/2015",
+        "2015-02-30",
+        "2015-13-01",
+        "1850-01-01",
+        "20150302",
+        "2015-03-02T00:00",
+    ] {
+        assert!(parse_date(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn decimals_are_exact_and_plain() {
+    assert_eq!(parse_decimal("1.5", 2), Ok(Decimal::new(15, 1)));
+    assert_eq!(parse_decimal("10", 0), Ok(Decimal::from(10)));
+    for bad in [
+        "", "-1", "1e5", "1,000", "$5", "1.", ".5", "1.234", " 1", "1_000", "NaN",
+    ] {
+        assert!(parse_decimal(bad, 2).is_err(), "{bad}");
+    }
+    assert_eq!(decimal_text(Decimal::new(1000, 3)), "1");
+    assert_eq!(decimal_text(Decimal::new(25, 2)), "0.25");
+    assert_eq!(decimal_text(Decimal::from(10)), "10");
+}
+
+#[test]
+fn seasons_span_two_years() {
+    assert_eq!(parse_season("2015-16"), Ok("2015-16".into()));
+    assert_eq!(parse_season("1999-00"), Ok("1999-00".into()));
+    for bad in [
+        "2015-17",
+        "2015",
+        "2015/16",
+        "15-16",
+        "2015-2016",
+        "abcd-ef",
+    ] {
+        assert!(parse_season(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn a_clean_file_parses_with_multi_line_addresses() {
+    let f = batch(&[("customers.csv", CUSTOMERS)]);
+    let mut p = Problems::default();
+    let b = parse_batch(&f, &mut p, today());
+    assert!(p.is_empty(), "{:?}", p.list);
+    assert_eq!(b.customers.count, 2);
+    let first = &b.customers.rows[0];
+    assert_eq!(first.line, 2);
+    assert_eq!(first.rec.id, "cus-LC1");
+    assert_eq!(first.rec.mailing_address, "12 Elm St\nKeizer OR 97303");
+    assert!(first.rec.notify_mail && !first.rec.notify_email);
+    // The second record starts on line 4: the first one spans two lines.
+    assert_eq!(b.customers.rows[1].line, 4);
+}
+
+#[test]
+fn a_byte_order_mark_and_header_case_are_ignored() {
+    let text = "\u{feff}Legacy_ID, NAME ,Mailing_Address\r\nC1,Ana,12 Elm St\r\n";
+    let f = batch(&[("Customers.CSV", text)]);
+    assert!(parse_problems(&f).is_empty());
+    let bytes = [b"\xef\xbb\xbf".as_slice(), CUSTOMERS.as_bytes()].concat();
+    let g = ImportFiles::from_bytes(vec![("customers.csv".into(), bytes)]);
+    assert!(parse_problems(&g).is_empty());
+    // The same content, BOM or not, is the same batch.
+    assert_eq!(
+        g.checksum(),
+        batch(&[("customers.csv", CUSTOMERS)]).checksum()
+    );
+}
+
+#[test]
+fn encodings_other_than_utf8_are_refused() {
+    let latin1 = b"legacy_id,name,mailing_address\nC1,Jos\xe9,12 Elm St\n".to_vec();
+    let f = ImportFiles::from_bytes(vec![("customers.csv".into(), latin1)]);
+    let p = parse_problems(&f);
+    assert!(has(&p, "customers.csv", 2, "", "encoding"), "{p:?}");
+    let utf16 = vec![0xff, 0xfe, b'l', 0];
+    let g = ImportFiles::from_bytes(vec![("customers.csv".into(), utf16)]);
+    assert!(has(&parse_problems(&g), "customers.csv", 0, "", "encoding"));
+}
+
+#[test]
+fn empty_files_unknown_files_and_no_files_are_problems() {
+    let p = parse_problems(&batch(&[("customers.csv", ""), ("notes.csv", "x")]));
+    assert!(has(&p, "customers.csv", 0, "", "empty"), "{p:?}");
+    assert!(has(&p, "notes.csv", 0, "", "unknown_file"), "{p:?}");
+    let p = parse_problems(&batch(&[]));
+    assert!(has(&p, "", 0, "", "empty"), "{p:?}");
+    // Only a header: nothing to import, and nothing wrong.
+    assert!(parse_problems(&batch(&[(
+        "customers.csv",
+        "legacy_id,name,mailing_address\n"
+    )]))
+    .is_empty());
+    let p = parse_problems(&batch(&[("customers.csv", "\n\n  \n")]));
+    assert!(has(&p, "customers.csv", 0, "", "empty"), "{p:?}");
+}
+
+#[test]
+fn a_wrong_header_is_reported_once_not_per_row() {
+    let text = "legacy_id,nombre,mailing_address,name\nC1,x,12 Elm St,Ana\n";
+    let p = parse_problems(&batch(&[("customers.csv", text)]));
+    assert_eq!(
+        p,
+        vec![(
+            "customers.csv".into(),
+            1,
+            "nombre".into(),
+            "unknown_column".into()
+        )]
+    );
+    let text = "legacy_id,mailing_address\nC1,12 Elm St\nC2,14 Elm St\n";
+    let p = parse_problems(&batch(&[("customers.csv", text)]));
+    assert_eq!(
+        p,
+        vec![(
+            "customers.csv".into(),
+            1,
+            "name".into(),
+            "missing_column".into()
+        )]
+    );
+    let text = "legacy_id;name;mailing_address\nC1;Ana;12 Elm St\n";
+    let p = parse_problems(&batch(&[("customers.csv", text)]));
+    assert_eq!(p.len(), 1);
+    assert!(has(&p, "customers.csv", 1, "", "invalid"));
+    let text = "legacy_id,name,name,mailing_address\n";
+    let p = parse_problems(&batch(&[("customers.csv", text)]));
+    assert!(has(&p, "customers.csv", 1, "name", "duplicate_column"));
+}
+
+#[test]
+fn every_bad_cell_is_reported_with_its_row_and_column() {
+    let text = "legacy_id,name,mailing_address,email,preferred_locale,notify_email,phone\n\
+                    C1,Ana,12 Elm St,not-mail,fr,maybe,12\n\
+                    C1,Bo,14 Elm St,,,,\n\
+                    bad id!,,x,,,,\n\
+                    C4,Cy\n";
+    let p = parse_problems(&batch(&[("customers.csv", text)]));
+    for (row, field, code) in [
+        (2, "email", "invalid"),
+        (2, "preferred_locale", "unknown_value"),
+        (2, "notify_email", "invalid"),
+        (2, "phone", "too_short"),
+        (3, "legacy_id", "duplicate"),
+        (4, "legacy_id", "invalid"),
+        (5, "", "invalid"),
+    ] {
+        assert!(
+            has(&p, "customers.csv", row, field, code),
+            "{row} {field} {code}: {p:?}"
+        );
+    }
+    // The misaligned row says so once, not once per missing cell.
+    assert_eq!(p.iter().filter(|x| x.1 == 5).count(), 1, "{p:?}");
+}
+
+#[test]
+fn control_characters_never_reach_the_database() {
+    let text =
+        "legacy_id,name,mailing_address\nC1,\"An\u{0}a\",12 Elm St\nC2,\"Bo\nLi\",12 Elm St\n";
+    let p = parse_problems(&batch(&[("customers.csv", text)]));
+    assert!(has(&p, "customers.csv", 2, "name", "invalid"), "{p:?}");
+    assert!(has(&p, "customers.csv", 3, "name", "invalid"), "{p:?}");
+}
+
+#[test]
+fn meters_need_the_registers_their_kind_has() {
+    let head = "legacy_id,serial,size,kind,unit,digits,multiplier,low_digits,low_multiplier,high_digits,high_multiplier\n";
+    let text = format!(
+        "{head}M1,SER001,5/8,positive_displacement,ccf,6,1,,,,\n\
+             M2,SER002,2,compound,ccf,6,,6,1,6,10\n\
+             M3,SER003,2,compound,ccf,,,6,1,,\n\
+             M4,SER001,1,propeller,litres,2,0,,,,\n\
+             M5,SER005,1,turbine,ccf,6,1.1234567,,,,\n"
+    );
+    let p = parse_problems(&batch(&[("meters.csv", &text)]));
+    for (row, field, code) in [
+        (3, "digits", "invalid"),
+        (4, "high_digits", "required"),
+        (5, "serial", "duplicate"),
+        (5, "kind", "unknown_value"),
+        (5, "unit", "unknown_value"),
+        (6, "multiplier", "invalid"),
+    ] {
+        assert!(
+            has(&p, "meters.csv", row, field, code),
+            "{row} {field} {code}: {p:?}"
+        );
+    }
+    assert!(!p.iter().any(|x| x.1 == 2), "{p:?}");
+    let f = batch(&[(
+        "meters.csv",
+        &format!("{head}M2,SER002,2,compound,ccf,,,6,1,6,10\n"),
+    )]);
+    let mut pr = Problems::default();
+    let b = parse_batch(&f, &mut pr, today());
+    let regs = &b.meters.rows[0].rec.rec.registers;
+    assert_eq!(
+        regs.iter().map(|r| r.code).collect::<Vec<_>>(),
+        vec![RegisterCode::Low, RegisterCode::High]
+    );
+    assert_eq!(regs[1].multiplier, Decimal::from(10));
+}
+
+#[test]
+fn reads_and_money_are_checked() {
+    let text = "meter_legacy_id,register,read_on,reading\nM1,main,2026-12-01,5\nM1,mid,2026-01-01,5\nM1,main,2026-01-01,-3\nM1,main,2026-01-01,7\n";
+    let p = parse_problems(&batch(&[("reads.csv", text)]));
+    assert!(has(&p, "reads.csv", 2, "read_on", "range"), "{p:?}");
+    assert!(
+        has(&p, "reads.csv", 3, "register", "unknown_value"),
+        "{p:?}"
+    );
+    assert!(has(&p, "reads.csv", 4, "reading", "range"), "{p:?}");
+    assert!(has(&p, "reads.csv", 5, "read_on", "duplicate"), "{p:?}");
+    let text = "legacy_id,number,customer_legacy_id,premise_legacy_id,status,occupant,opened_on,deposit_required\n\
+                    A1,N1,C1,P1,active,tenant,2020-01-01,200.001\nA2,N2,C1,P1,active,tenant,2020-01-01,12.5\n";
+    let f = batch(&[("accounts.csv", text)]);
+    let mut pr = Problems::default();
+    let b = parse_batch(&f, &mut pr, today());
+    assert_eq!(pr.list.len(), 1, "{:?}", pr.list);
+    assert_eq!(pr.list[0].field, "deposit_required");
+    assert_eq!(b.accounts.rows[1].rec.deposit_required_cents, 1250);
+}
+
+#[test]
+fn problems_are_capped_but_all_counted() {
+    let mut text = String::from("legacy_id,name,mailing_address\n");
+    for i in 0..(MAX_PROBLEMS + 50) {
+        text.push_str(&format!("C{i},,12 Elm St\n"));
+    }
+    let f = batch(&[("customers.csv", &text)]);
+    let mut p = Problems::default();
+    let _ = parse_batch(&f, &mut p, today());
+    assert_eq!(p.count, u64::try_from(MAX_PROBLEMS + 50).unwrap());
+    assert_eq!(p.list.len(), MAX_PROBLEMS);
+}
+
+// ------------------------------------------------------------ against a database
+
+fn pool() -> DbPool {
+    let pool = DbPool::new("sqlite://:memory:", 1).unwrap();
+    let mut c = pool.get().unwrap();
+    crate::db::run_migrations(&mut c).unwrap();
+    diesel::insert_into(cycles::table)
+        .values((
+            cycles::id.eq("cyc-1"),
+            cycles::code.eq("C1"),
+            cycles::name.eq("Cycle 1"),
+            cycles::months_per_bill.eq(1),
+        ))
+        .execute(&mut *c)
+        .unwrap();
+    pool
+}
+
+fn run_on(pool: &DbPool, files: &[(&str, &str)], dry_run: bool) -> ConversionReport {
+    let opts = Options {
+        dry_run,
+        today: today(),
+    };
+    run(pool, &Actor::system("test"), &batch(files), opts).unwrap()
+}
+
+const PREMISES: &str =
+    "legacy_id,service_address,cycle_code,route,read_sequence\nP1,12 Elm St Keizer,C1,01,10\n";
+const ACCOUNTS: &str = "legacy_id,number,customer_legacy_id,premise_legacy_id,status,occupant,opened_on\nA1,N-1,C1,P1,active,owner,2020-01-01\n";
+
+#[test]
+fn references_must_resolve_in_the_batch_or_the_database() {
+    let pool = pool();
+    let bad = "legacy_id,number,customer_legacy_id,premise_legacy_id,status,occupant,opened_on\nA1,N-1,C9,P9,active,owner,2020-01-01\n";
+    let premises =
+        "legacy_id,service_address,cycle_code,route,read_sequence\nP1,12 Elm St Keizer,C7,01,10\n";
+    let r = run_on(
+        &pool,
+        &[
+            ("customers.csv", CUSTOMERS),
+            ("premises.csv", premises),
+            ("accounts.csv", bad),
+        ],
+        true,
+    );
+    assert_eq!(r.outcome, ImportOutcome::Invalid);
+    let found: Vec<(&str, u64, &str, &str)> = r
+        .problems
+        .iter()
+        .map(|p| (p.file.as_str(), p.row, p.field.as_str(), p.code.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("premises.csv", 2, "cycle_code", "unknown_reference"),
+            ("accounts.csv", 2, "customer_legacy_id", "unknown_reference"),
+            ("accounts.csv", 2, "premise_legacy_id", "unknown_reference"),
+        ]
+    );
+    // A reference to a record imported by an earlier batch resolves.
+    let r = run_on(
+        &pool,
+        &[("customers.csv", CUSTOMERS), ("premises.csv", PREMISES)],
+        false,
+    );
+    assert_eq!(r.outcome, ImportOutcome::Imported, "{:?}", r.problems);
+    let r = run_on(&pool, &[("accounts.csv", ACCOUNTS)], false);
+    assert_eq!(r.outcome, ImportOutcome::Imported, "{:?}", r.problems);
+}
+
+#[test]
+fn a_repeat_skips_an_overlap_updates_and_left_out_columns_are_kept() {
+    let pool = pool();
+    let customers =
+        "legacy_id,name,mailing_address,phone\nC1,Ana Ruiz,12 Elm St Keizer,503-555-0100\n";
+    let r = run_on(
+        &pool,
+        &[
+            ("customers.csv", customers),
+            ("premises.csv", PREMISES),
+            ("accounts.csv", ACCOUNTS),
+        ],
+        false,
+    );
+    assert_eq!(r.outcome, ImportOutcome::Imported, "{:?}", r.problems);
+    let again = run_on(
+        &pool,
+        &[
+            ("customers.csv", customers),
+            ("premises.csv", PREMISES),
+            ("accounts.csv", ACCOUNTS),
+        ],
+        false,
+    );
+    assert_eq!(again.outcome, ImportOutcome::AlreadyImported);
+    assert_eq!(again.batch_id, r.batch_id);
+    // Overlapping: C1's name changes; the phone column is left out, so the phone stays.
+    let overlap = "legacy_id,name,mailing_address\nC1,Ana Ruiz-Soto,12 Elm St Keizer\nC2,Bo Li,14 Elm St Keizer\n";
+    let r = run_on(&pool, &[("customers.csv", overlap)], false);
+    assert_eq!(r.outcome, ImportOutcome::Imported);
+    assert_eq!(
+        (r.files[0].created, r.files[0].updated, r.files[0].unchanged),
+        (1, 1, 0)
+    );
+    let mut c = pool.get().unwrap();
+    let (name, phone): (String, Option<String>) = customers::table
+        .filter(customers::id.eq("cus-LC1"))
+        .select((customers::name, customers::phone))
+        .first(&mut *c)
+        .unwrap();
+    assert_eq!(
+        (name.as_str(), phone.as_deref()),
+        ("Ana Ruiz-Soto", Some("503-555-0100"))
+    );
+    drop(c);
+    // The same rows in another order: a new checksum, but every record is unchanged.
+    let reordered = "legacy_id,name,mailing_address\nC2,Bo Li,14 Elm St Keizer\nC1,Ana Ruiz-Soto,12 Elm St Keizer\n";
+    let r = run_on(&pool, &[("customers.csv", reordered)], true);
+    assert_eq!(r.outcome, ImportOutcome::Ready);
+    assert_eq!(
+        (r.files[0].created, r.files[0].updated, r.files[0].unchanged),
+        (0, 0, 2)
+    );
+}
+
+#[test]
+fn a_serial_or_number_held_by_another_record_is_taken() {
+    let pool = pool();
+    let r = run_on(
+        &pool,
+        &[
+            ("customers.csv", CUSTOMERS),
+            ("premises.csv", PREMISES),
+            ("accounts.csv", ACCOUNTS),
+        ],
+        false,
+    );
+    assert_eq!(r.outcome, ImportOutcome::Imported);
+    let clash = "legacy_id,number,customer_legacy_id,premise_legacy_id,status,occupant,opened_on\nA2,N-1,C2,P1,active,owner,2021-01-01\n";
+    let r = run_on(&pool, &[("accounts.csv", clash)], true);
+    assert_eq!(r.problems.len(), 1);
+    assert_eq!(
+        (r.problems[0].field.as_str(), r.problems[0].code.as_str()),
+        ("number", "taken")
+    );
+}
+
+#[test]
+fn registers_are_replaced_unless_reads_depend_on_them() {
+    let pool = pool();
+    let head = "legacy_id,serial,size,kind,unit,premise_legacy_id,digits,multiplier,low_digits,low_multiplier,high_digits,high_multiplier\n";
+    let plain = format!("{head}M1,SER001,5/8,positive_displacement,ccf,P1,6,1,,,,\n");
+    let reads = "meter_legacy_id,read_on,reading\nM1,2026-10-01,120\n";
+    let r = run_on(
+        &pool,
+        &[
+            ("premises.csv", PREMISES),
+            ("meters.csv", &plain),
+            ("reads.csv", reads),
+        ],
+        false,
+    );
+    assert_eq!(r.outcome, ImportOutcome::Imported, "{:?}", r.problems);
+    // A new multiplier replaces the register.
+    let ten = format!("{head}M1,SER001,5/8,positive_displacement,ccf,P1,6,10,,,,\n");
+    let r = run_on(&pool, &[("meters.csv", &ten)], false);
+    assert_eq!((r.files[0].updated, r.files[0].unchanged), (1, 0));
+    let mut c = pool.get().unwrap();
+    let regs: Vec<(String, String)> = meter_registers::table
+        .filter(meter_registers::meter_id.eq("met-LM1"))
+        .select((meter_registers::code, meter_registers::multiplier))
+        .load(&mut *c)
+        .unwrap();
+    assert_eq!(regs, vec![("main".to_owned(), "10".to_owned())]);
+    drop(c);
+    // Turning it into a compound meter would orphan the read on `main`.
+    let compound = format!("{head}M1,SER001,2,compound,ccf,P1,,,6,1,6,10\n");
+    let r = run_on(&pool, &[("meters.csv", &compound)], true);
+    assert_eq!(r.outcome, ImportOutcome::Invalid);
+    assert_eq!(
+        (
+            r.problems[0].row,
+            r.problems[0].field.as_str(),
+            r.problems[0].code.as_str()
+        ),
+        (2, "kind", "conflict")
+    );
+}
+
+/// Problems name the physical line whatever the line ends: a file saved with CRLF (Excel
+/// on Windows) or old Mac CR line ends reports the lines an LF file does, and a line break
+/// inside a quoted cell counts as a line.
+#[test]
+fn problems_name_the_physical_line_whatever_the_line_ends() {
+    let lf = "legacy_id,name,mailing_address,email\n\
+                  C1,Ana Ruiz,\"12 Elm St\nKeizer OR 97303\",not-an-email\n\
+                  \n\
+                  C2,Bo Li,\"14 Elm St\n\nSalem OR\",bo@example.com\n\
+                  C3,,14 Elm St Keizer,\n\
+                  C3,Cy Do,x,\n";
+    let expected = vec![
+        (
+            "customers.csv".to_owned(),
+            2,
+            "email".to_owned(),
+            "invalid".to_owned(),
+        ),
+        (
+            "customers.csv".to_owned(),
+            8,
+            "name".to_owned(),
+            "required".to_owned(),
+        ),
+        (
+            "customers.csv".to_owned(),
+            9,
+            "legacy_id".to_owned(),
+            "duplicate".to_owned(),
+        ),
+        (
+            "customers.csv".to_owned(),
+            9,
+            "mailing_address".to_owned(),
+            "too_short".to_owned(),
+        ),
+    ];
+    assert_eq!(parse_problems(&batch(&[("customers.csv", lf)])), expected);
+    let crlf = lf.replace('\n', "\r\n");
+    assert_eq!(
+        parse_problems(&batch(&[("customers.csv", &crlf)])),
+        expected
+    );
+    let cr = lf.replace('\n', "\r");
+    assert_eq!(parse_problems(&batch(&[("customers.csv", &cr)])), expected);
+    // The message naming the first line of a duplicate says the physical line too.
+    let mut p = Problems::default();
+    let _ = parse_batch(&batch(&[("customers.csv", &crlf)]), &mut p, today());
+    let dup = p.list.iter().find(|p| p.code == "duplicate").unwrap();
+    assert!(dup.message.contains("line 8"), "{}", dup.message);
+    // A header after blank lines, and a bad row at the end without a line end.
+    let late = "\r\n\r\nlegacy_id,name,mailing_address\r\nC1,Ana Ruiz,x";
+    assert_eq!(
+        parse_problems(&batch(&[("customers.csv", late)])),
+        vec![(
+            "customers.csv".to_owned(),
+            4,
+            "mailing_address".to_owned(),
+            "too_short".to_owned()
+        )]
+    );
+}
