@@ -212,7 +212,7 @@ pub fn get(c: &mut DbConnection, who: Option<&Principal>, id: &str) -> ApiResult
 /// Who can take service orders, field users first, with their open and overdue orders
 /// (one query for all of them, not one per person).
 pub fn assignees(c: &mut DbConnection, today: NaiveDate) -> ApiResult<Vec<AssigneeDto>> {
-    let roles = Role::ASSIGNABLE.map(|r| r.as_str());
+    let roles: Vec<&str> = Role::ASSIGNABLE.iter().map(|r| r.as_str()).collect();
     let people: Vec<(String, String, String)> = users::table
         .filter(users::active.eq(true))
         .filter(users::role.eq_any(roles))
