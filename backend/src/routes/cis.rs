@@ -16,8 +16,7 @@ use crate::startup::{blocking, AppState, RequestId};
 
 /// One customer with their accounts and contact history.
 #[utoipa::path(tag = "customers", params(("id" = String, Path, description = "Customer id")),
-    responses((status = 200, body = CustomerDetailDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
-    security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor", "integrator"])))]
+    responses((status = 200, body = CustomerDetailDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[get("/api/v1/customers/{id}")]
 pub async fn get_customer(
     state: web::Data<AppState>,
@@ -31,8 +30,7 @@ pub async fn get_customer(
 
 /// Add a customer.
 #[utoipa::path(tag = "customers", request_body = CustomerInput,
-    responses((status = 201, body = CustomerDetailDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "clerk"])))]
+    responses((status = 201, body = CustomerDetailDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/customers")]
 pub async fn create_customer(
     state: web::Data<AppState>,
@@ -55,8 +53,7 @@ pub async fn create_customer(
 
 /// Change a customer's name, addresses, phones, language or notification preferences.
 #[utoipa::path(tag = "customers", params(("id" = String, Path, description = "Customer id")), request_body = CustomerInput,
-    responses((status = 200, body = CustomerDetailDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "clerk"])))]
+    responses((status = 200, body = CustomerDetailDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[put("/api/v1/customers/{id}")]
 pub async fn update_customer(
     state: web::Data<AppState>,
@@ -78,8 +75,7 @@ pub async fn update_customer(
 
 /// Log a call, e-mail, visit or letter with a customer.
 #[utoipa::path(tag = "customers", params(("id" = String, Path, description = "Customer id")), request_body = ContactInput,
-    responses((status = 201, body = Vec<ContactDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "clerk"])))]
+    responses((status = 201, body = Vec<ContactDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/customers/{id}/contacts")]
 pub async fn add_contact(
     state: web::Data<AppState>,
@@ -101,8 +97,7 @@ pub async fn add_contact(
 /// Premises by service address or parcel (every word must appear), optionally only vacant
 /// ones: the picker for starting or transferring service at a premise no account has used.
 #[utoipa::path(tag = "premises", params(cis::PremiseQuery),
-    responses((status = 200, body = cistern_shared::dto::Page<PremiseSummaryDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor", "integrator"])))]
+    responses((status = 200, body = cistern_shared::dto::Page<PremiseSummaryDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[get("/api/v1/premises")]
 pub async fn list_premises(
     state: web::Data<AppState>,
@@ -117,8 +112,7 @@ pub async fn list_premises(
 
 /// One premise: meters, services, every account ever there, SDCs and open orders.
 #[utoipa::path(tag = "premises", params(("id" = String, Path, description = "Premise id")),
-    responses((status = 200, body = PremiseDetailDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
-    security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor", "integrator"])))]
+    responses((status = 200, body = PremiseDetailDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[get("/api/v1/premises/{id}")]
 pub async fn get_premise(
     state: web::Data<AppState>,
@@ -132,8 +126,7 @@ pub async fn get_premise(
 
 /// Add a premise (a service location).
 #[utoipa::path(tag = "premises", request_body = PremiseInput,
-    responses((status = 201, body = PremiseDetailDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "clerk"])))]
+    responses((status = 201, body = PremiseDetailDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/premises")]
 pub async fn create_premise(
     state: web::Data<AppState>,
@@ -156,8 +149,7 @@ pub async fn create_premise(
 
 /// Change a premise's address, parcel, cycle, route or read sequence.
 #[utoipa::path(tag = "premises", params(("id" = String, Path, description = "Premise id")), request_body = PremiseInput,
-    responses((status = 200, body = PremiseDetailDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "clerk"])))]
+    responses((status = 200, body = PremiseDetailDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[put("/api/v1/premises/{id}")]
 pub async fn update_premise(
     state: web::Data<AppState>,
@@ -178,8 +170,7 @@ pub async fn update_premise(
 
 /// Add a service (water, sewer, stormwater, a fee) at a premise.
 #[utoipa::path(tag = "premises", params(("id" = String, Path, description = "Premise id")), request_body = ServiceInput,
-    responses((status = 201, body = ServiceDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "clerk"])))]
+    responses((status = 201, body = ServiceDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/premises/{id}/services")]
 pub async fn add_service(
     state: web::Data<AppState>,
@@ -200,8 +191,7 @@ pub async fn add_service(
 
 /// Turn one service off for the season (or back on, or end it) without closing the account.
 #[utoipa::path(tag = "premises", params(("id" = String, Path, description = "Service id")), request_body = ServiceStatusChange,
-    responses((status = 200, body = ServiceDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "clerk"])))]
+    responses((status = 200, body = ServiceDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/services/{id}/status")]
 pub async fn service_status(
     state: web::Data<AppState>,
@@ -223,8 +213,7 @@ pub async fn service_status(
 
 /// Record a system development charge against a premise.
 #[utoipa::path(tag = "premises", params(("id" = String, Path, description = "Premise id")), request_body = SdcChargeInput,
-    responses((status = 201, body = Vec<SdcChargeDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead"])))]
+    responses((status = 201, body = Vec<SdcChargeDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/premises/{id}/sdc-charges")]
 pub async fn add_sdc(
     state: web::Data<AppState>,
@@ -252,8 +241,7 @@ pub struct PeriodQuery {
 
 /// Water used at a premise over a period, register by register (meter change-outs included).
 #[utoipa::path(tag = "premises", params(("id" = String, Path, description = "Premise id"), PeriodQuery),
-    responses((status = 200, body = ConsumptionDto), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor", "integrator"])))]
+    responses((status = 200, body = ConsumptionDto), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[get("/api/v1/premises/{id}/consumption")]
 pub async fn consumption(
     state: web::Data<AppState>,
@@ -286,8 +274,7 @@ pub struct MeterQuery {
 
 /// The meter inventory (`status=in_stock` for meters ready to set).
 #[utoipa::path(tag = "meters", params(MeterQuery),
-    responses((status = 200, body = Vec<MeterDto>), (status = 401, body = Problem), (status = 403, body = Problem)),
-    security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor"])))]
+    responses((status = 200, body = Vec<MeterDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 #[get("/api/v1/meters")]
 pub async fn list_meters(
     state: web::Data<AppState>,
@@ -305,8 +292,7 @@ pub async fn list_meters(
 
 /// One meter with its registers and recent reads.
 #[utoipa::path(tag = "meters", params(("id" = String, Path, description = "Meter id")),
-    responses((status = 200, body = MeterDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
-    security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor"])))]
+    responses((status = 200, body = MeterDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[get("/api/v1/meters/{id}")]
 pub async fn get_meter(
     state: web::Data<AppState>,
@@ -327,8 +313,7 @@ pub async fn get_meter(
 
 /// Add a meter to the inventory (in stock until it is set).
 #[utoipa::path(tag = "meters", request_body = MeterInput,
-    responses((status = 201, body = MeterDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "field"])))]
+    responses((status = 201, body = MeterDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/meters")]
 pub async fn create_meter(
     state: web::Data<AppState>,
@@ -348,8 +333,7 @@ pub async fn create_meter(
 
 /// Everything about an account at a glance.
 #[utoipa::path(tag = "accounts", params(("id" = String, Path, description = "Account id")),
-    responses((status = 200, body = AccountOverviewDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
-    security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor", "integrator"])))]
+    responses((status = 200, body = AccountOverviewDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[get("/api/v1/accounts/{id}/overview")]
 pub async fn overview(
     state: web::Data<AppState>,
@@ -366,8 +350,7 @@ pub async fn overview(
 
 /// Add a note to an account.
 #[utoipa::path(tag = "accounts", params(("id" = String, Path, description = "Account id")), request_body = NoteInput,
-    responses((status = 201, body = Vec<NoteDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "clerk"])))]
+    responses((status = 201, body = Vec<NoteDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/accounts/{id}/notes")]
 pub async fn add_note(
     state: web::Data<AppState>,
@@ -388,8 +371,7 @@ pub async fn add_note(
 
 /// Customer complaints (newest first).
 #[utoipa::path(tag = "complaints", params(ComplaintQuery),
-    responses((status = 200, body = Vec<ComplaintDto>), (status = 401, body = Problem), (status = 403, body = Problem)),
-    security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor"])))]
+    responses((status = 200, body = Vec<ComplaintDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 #[get("/api/v1/complaints")]
 pub async fn list_complaints(
     state: web::Data<AppState>,
@@ -403,8 +385,7 @@ pub async fn list_complaints(
 
 /// Open a complaint.
 #[utoipa::path(tag = "complaints", request_body = ComplaintInput,
-    responses((status = 201, body = ComplaintDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "clerk"])))]
+    responses((status = 201, body = ComplaintDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/complaints")]
 pub async fn open_complaint(
     state: web::Data<AppState>,
@@ -424,8 +405,7 @@ pub async fn open_complaint(
 
 /// Assign, progress or resolve a complaint (resolving needs a resolution).
 #[utoipa::path(tag = "complaints", params(("id" = String, Path, description = "Complaint id")), request_body = ComplaintUpdate,
-    responses((status = 200, body = ComplaintDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "clerk"])))]
+    responses((status = 200, body = ComplaintDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[patch("/api/v1/complaints/{id}")]
 pub async fn update_complaint(
     state: web::Data<AppState>,
@@ -447,8 +427,7 @@ pub async fn update_complaint(
 
 /// The vendor files (billing software, phone notification, postal, meters, printing...).
 #[utoipa::path(tag = "vendors",
-    responses((status = 200, body = Vec<VendorDto>), (status = 401, body = Problem), (status = 403, body = Problem)),
-    security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor"])))]
+    responses((status = 200, body = Vec<VendorDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 #[get("/api/v1/vendors")]
 pub async fn list_vendors(
     state: web::Data<AppState>,
@@ -460,8 +439,7 @@ pub async fn list_vendors(
 
 /// Add a vendor file.
 #[utoipa::path(tag = "vendors", request_body = VendorInput,
-    responses((status = 201, body = VendorDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead"])))]
+    responses((status = 201, body = VendorDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/vendors")]
 pub async fn create_vendor(
     state: web::Data<AppState>,
@@ -481,8 +459,7 @@ pub async fn create_vendor(
 
 /// Update a vendor file.
 #[utoipa::path(tag = "vendors", params(("id" = String, Path, description = "Vendor id")), request_body = VendorInput,
-    responses((status = 200, body = VendorDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead"])))]
+    responses((status = 200, body = VendorDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[put("/api/v1/vendors/{id}")]
 pub async fn update_vendor(
     state: web::Data<AppState>,
