@@ -8,6 +8,7 @@ use argon2::password_hash::{
 };
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
+use cistern_shared::role::sets;
 use cistern_shared::{ErrorCode, Role};
 use diesel::prelude::*;
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
@@ -160,82 +161,6 @@ impl Principal {
             Err(ApiError::forbidden())
         }
     }
-}
-
-/// The role sets operations admit. The OpenAPI `security` of each operation lists the same
-/// names, and the role-matrix test checks every operation against them.
-pub mod roles {
-    use cistern_shared::Role::{self, *};
-
-    pub const ADMIN: &[Role] = &[Admin];
-    pub const AUDIT: &[Role] = &[Admin, Auditor];
-    /// Conversion imports: bringing a city over from its previous system.
-    pub const IMPORT: &[Role] = &[Admin, Lead];
-    pub const STAFF: &[Role] = &[Admin, FinanceDirector, Lead, Clerk, Field, Auditor];
-    /// Staff plus machine clients.
-    pub const ACCOUNT_READ: &[Role] = &[
-        Admin,
-        FinanceDirector,
-        Lead,
-        Clerk,
-        Field,
-        Auditor,
-        Integrator,
-    ];
-    /// Account reads where a customer may see their own.
-    pub const ACCOUNT_READ_OWN: &[Role] = &[
-        Admin,
-        FinanceDirector,
-        Lead,
-        Clerk,
-        Field,
-        Auditor,
-        Integrator,
-        Customer,
-    ];
-    pub const CUSTOMER: &[Role] = &[Customer];
-    pub const SIGNED_IN: &[Role] = &[
-        Admin,
-        FinanceDirector,
-        Lead,
-        Clerk,
-        Field,
-        Auditor,
-        Customer,
-        Integrator,
-    ];
-    /// People with passwords.
-    /// Daily customer-information work: records, move-ins and -outs, orders, complaints.
-    pub const CLERK_WORK: &[Role] = &[Admin, Lead, Clerk];
-    /// The lead's desk: assigning field work, vendor files, system development charges.
-    pub const LEAD_WORK: &[Role] = &[Admin, Lead];
-    /// Completing service orders in the field.
-    pub const FIELD_WORK: &[Role] = &[Admin, Lead, Field];
-    /// The meter inventory.
-    pub const METER_KEEPERS: &[Role] = &[Admin, Lead, Field];
-    pub const PEOPLE: &[Role] = &[
-        Admin,
-        FinanceDirector,
-        Lead,
-        Clerk,
-        Field,
-        Auditor,
-        Customer,
-    ];
-    /// Rate schedules: read, list, export and validate (staff and machine clients).
-    pub const RATE_READ: &[Role] = &[
-        Admin,
-        FinanceDirector,
-        Lead,
-        Clerk,
-        Field,
-        Auditor,
-        Integrator,
-    ];
-    /// Rate schedules: create, edit and import drafts.
-    pub const RATE_EDIT: &[Role] = &[Admin, Lead];
-    /// Rate schedules: approve (never the draft's last editor) and retire.
-    pub const RATE_APPROVE: &[Role] = &[FinanceDirector, Lead];
 }
 
 /// A session with its user, read in one join.
@@ -436,7 +361,9 @@ mod tests {
 
 // ---------------------------------------------------------------- role-checked extractor
 
-/// A named set of roles, used as the type parameter of [`Allow`].
+/// A named set of roles, used as the type parameter of [`Allow`]. The roles themselves are
+/// defined once, in the shared crate's [`cistern_shared::role::sets`], so the client and the
+/// OpenAPI document (from `routes::operations!`) admit exactly the same roles.
 pub trait RoleSet {
     const ROLES: &'static [Role];
 }
@@ -444,7 +371,7 @@ pub trait RoleSet {
 macro_rules! role_sets {
     ($($name:ident => $roles:path),* $(,)?) => {
         $(
-            #[doc = concat!("Roles of `roles::", stringify!($roles), "`.")]
+            #[doc = concat!("Roles of `cistern_shared::role::", stringify!($roles), "`.")]
             pub struct $name;
             impl RoleSet for $name {
                 const ROLES: &'static [Role] = $roles;
@@ -454,23 +381,28 @@ macro_rules! role_sets {
 }
 
 role_sets! {
-    AdminOnly => roles::ADMIN,
-    AuditReaders => roles::AUDIT,
-    Importers => roles::IMPORT,
-    Staff => roles::STAFF,
-    AccountReaders => roles::ACCOUNT_READ,
-    AccountReadersOwn => roles::ACCOUNT_READ_OWN,
-    Customers => roles::CUSTOMER,
-    SignedIn => roles::SIGNED_IN,
-    People => roles::PEOPLE,
-    Clerks => roles::CLERK_WORK,
-    Leads => roles::LEAD_WORK,
-    FieldWork => roles::FIELD_WORK,
-    MeterKeepers => roles::METER_KEEPERS,
-    RateReaders => roles::RATE_READ,
-    RateEditors => roles::RATE_EDIT,
-    RateApprovers => roles::RATE_APPROVE,
+    AdminOnly => sets::ADMIN,
+    AuditReaders => sets::AUDIT,
+    Importers => sets::IMPORT,
+    Staff => sets::STAFF,
+    AccountReaders => sets::ACCOUNT_READ,
+    AccountReadersOwn => sets::ACCOUNT_READ_OWN,
+    Customers => sets::CUSTOMER,
+    SignedIn => sets::SIGNED_IN,
+    People => sets::PEOPLE,
+    Clerks => sets::CLERK_WORK,
+    Leads => sets::LEAD_WORK,
+    FieldWork => sets::FIELD_WORK,
+    MeterKeepers => sets::METER_KEEPERS,
+    RateReaders => sets::RATE_READ,
+    RateEditors => sets::RATE_EDIT,
+    RateApprovers => sets::RATE_APPROVE,
 }
+
+/// Operations anyone may call, signed in or not (health, readiness, sign-in, refresh): the
+/// role set of their `routes::operations!` entry. Not a [`RoleSet`], so no handler can take
+/// `Allow<Public>`.
+pub struct Public;
 
 /// A caller whose role is in `R`: 401 without credentials, 403 with the wrong role — decided
 /// before the body is read, so a refused caller learns nothing about the body's rules.

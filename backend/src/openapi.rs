@@ -1,18 +1,83 @@
 //! The OpenAPI 3.1 document, generated from the handlers. Each operation's `security` names
-//! the roles it admits (OpenAPI 3.1 allows role names as the values of non-OAuth schemes).
+//! the roles it admits (OpenAPI 3.1 allows role names as the values of non-OAuth schemes):
+//! the roles of the role set its `routes::operations!` entry names, from the shared crate's
+//! `role::sets`, never a list written in a `#[utoipa::path]` attribute.
 
+use cistern_shared::Role;
+use utoipa::openapi::path::{HttpMethod, Operation, PathItem};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::SecurityRequirement;
 use utoipa::{Modify, OpenApi};
 
+use crate::auth::{Public, RoleSet};
 use crate::routes::{
     accounts, admin, auth, complaints, contacts, customers, imports, meters, moves, notes, ops,
     orders, premises, rates, sdcs, services, vendors,
 };
 
+/// The roles an operation admits, as the document states them: `None` for a public one.
+trait Admits {
+    const ROLES: Option<&'static [Role]>;
+}
+
+impl<R: RoleSet> Admits for R {
+    const ROLES: Option<&'static [Role]> = Some(R::ROLES);
+}
+
+impl Admits for Public {
+    const ROLES: Option<&'static [Role]> = None;
+}
+
+/// One entry of `routes::operations!` as the document sees it.
+struct OperationRoles {
+    /// `module::handler`, as in `routes::OPERATIONS`.
+    #[cfg_attr(not(test), allow(dead_code))]
+    handler: &'static str,
+    /// The role set's name: the `R` of the handler's `Allow<R>`, or `Public`.
+    #[cfg_attr(not(test), allow(dead_code))]
+    role_set: &'static str,
+    path: String,
+    methods: Vec<HttpMethod>,
+    roles: Option<&'static [Role]>,
+}
+
+fn entry<P: utoipa::Path, R: Admits>(
+    handler: &'static str,
+    role_set: &'static str,
+) -> OperationRoles {
+    OperationRoles {
+        handler,
+        role_set,
+        path: P::path(),
+        methods: P::methods(),
+        roles: R::ROLES,
+    }
+}
+
+/// The `#[utoipa::path]` struct of a handler given as its path segments: `a b name` is
+/// `a::b::__path_name`.
+macro_rules! path_struct {
+    ([$($prefix:ident)*] $last:ident) => {
+        paste::paste! { $($prefix::)* [<__path_ $last>] }
+    };
+    ([$($prefix:ident)*] $head:ident $($rest:ident)+) => {
+        path_struct!([$($prefix)* $head] $($rest)+)
+    };
+}
+
 /// The document's operations are `routes::operations!`, the list `routes::register` serves.
 macro_rules! define_api_doc {
-    ($($($segment:ident)::+ $(= $service:expr)?),* $(,)?) => {
+    ($($($segment:ident)::+ => $roles:ident $(= $service:expr)?),* $(,)?) => {
+        /// Every operation's path, methods and roles, in `routes::operations!` order.
+        fn operation_roles() -> Vec<OperationRoles> {
+            vec![$(
+                entry::<path_struct!([] $($segment)+), crate::auth::$roles>(
+                    stringify!($($segment)::+),
+                    stringify!($roles),
+                )
+            ),*]
+        }
+
         #[derive(OpenApi)]
         #[openapi(
             info(
@@ -72,6 +137,22 @@ impl Modify for Security {
                 "API key of an integrator user",
             ))),
         );
+        // Each operation admits the roles of its entry's role set; public ones need nothing.
+        for op in operation_roles() {
+            let Some(item) = openapi.paths.paths.get_mut(&op.path) else {
+                continue;
+            };
+            for method in &op.methods {
+                if let Some(operation) = operation_for(item, method) {
+                    operation.security = Some(vec![match op.roles {
+                        Some(roles) => {
+                            SecurityRequirement::new("bearer", roles.iter().map(|r| r.as_str()))
+                        }
+                        None => SecurityRequirement::default(),
+                    }]);
+                }
+            }
+        }
         // Operations open to integrators also accept the API key, with the same roles.
         for item in openapi.paths.paths.values_mut() {
             for op in operations_mut(item) {
@@ -84,6 +165,19 @@ impl Modify for Security {
                 }
             }
         }
+    }
+}
+
+fn operation_for<'a>(item: &'a mut PathItem, method: &HttpMethod) -> Option<&'a mut Operation> {
+    match method {
+        HttpMethod::Get => item.get.as_mut(),
+        HttpMethod::Put => item.put.as_mut(),
+        HttpMethod::Post => item.post.as_mut(),
+        HttpMethod::Delete => item.delete.as_mut(),
+        HttpMethod::Patch => item.patch.as_mut(),
+        HttpMethod::Options => item.options.as_mut(),
+        HttpMethod::Head => item.head.as_mut(),
+        HttpMethod::Trace => item.trace.as_mut(),
     }
 }
 
@@ -182,6 +276,111 @@ mod tests {
         assert_eq!(t.methods_for("/api/v1/auth/login"), vec!["POST"]);
         assert!(t.methods_for("/api/v1/nothing").is_empty());
         assert!(t.methods_for("/api/v1/users//").is_empty());
+    }
+
+    #[test]
+    fn every_operation_admits_the_roles_of_its_entry() {
+        let json = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let entries = operation_roles();
+        assert_eq!(entries.len(), crate::routes::OPERATIONS.len());
+        let mut seen = 0;
+        for (path, item) in json["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let e = entries
+                    .iter()
+                    .find(|e| {
+                        &e.path == path
+                            && e.methods
+                                .iter()
+                                .any(|m| serde_json::to_value(m).unwrap() == method.as_str())
+                    })
+                    .unwrap_or_else(|| panic!("{method} {path}: no operations! entry"));
+                let expected = match e.roles {
+                    None => serde_json::json!([{}]),
+                    Some(roles) => {
+                        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+                        let mut reqs = vec![serde_json::json!({ "bearer": names })];
+                        if roles.contains(&Role::Integrator) {
+                            reqs.push(serde_json::json!({ "api_key": names }));
+                        }
+                        serde_json::Value::Array(reqs)
+                    }
+                };
+                assert_eq!(
+                    op["security"], expected,
+                    "{method} {path} ({} => {})",
+                    e.handler, e.role_set
+                );
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, entries.len(), "one spec operation per entry");
+    }
+
+    /// Every `.rs` file under `backend/src/routes`, with its text.
+    fn route_sources() -> Vec<(std::path::PathBuf, String)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, String)>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|x| x == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    out.push((path, text));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes"),
+            &mut out,
+        );
+        assert!(out.len() > 1, "route sources not found");
+        out
+    }
+
+    #[test]
+    fn no_route_attribute_lists_roles_by_hand() {
+        let needle = concat!("security", "(");
+        let found: Vec<String> = route_sources()
+            .iter()
+            .flat_map(|(path, text)| {
+                text.lines()
+                    .enumerate()
+                    .filter(|(_, line)| line.contains(needle))
+                    .map(move |(n, _)| format!("{}:{}", path.display(), n + 1))
+            })
+            .collect();
+        assert!(
+            found.is_empty(),
+            "roles come from the operations! entry's role set, not the attribute: {found:?}"
+        );
+    }
+
+    /// The role set an entry names is the one its handler's `Allow<...>` parameter checks, so
+    /// the spec states what the server enforces.
+    #[test]
+    fn every_entry_names_the_role_set_its_handler_checks() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
+        for e in operation_roles() {
+            let segments: Vec<&str> = e.handler.split("::").map(str::trim).collect();
+            let (name, modules) = segments.split_last().unwrap();
+            let module = modules.join("/");
+            let text = [format!("{module}.rs"), format!("{module}/mod.rs")]
+                .iter()
+                .find_map(|f| std::fs::read_to_string(root.join(f)).ok())
+                .unwrap_or_else(|| panic!("{}: no source file for module {module}", e.handler));
+            let start = text
+                .find(&format!("fn {name}("))
+                .unwrap_or_else(|| panic!("{}: handler not found", e.handler));
+            let signature = &text[start..start + text[start..].find('{').unwrap()];
+            let checked = signature
+                .split("Allow<")
+                .nth(1)
+                .map(|rest| rest.split('>').next().unwrap().trim())
+                .unwrap_or("Public");
+            assert_eq!(checked, e.role_set, "{}", e.handler);
+        }
     }
 
     #[test]

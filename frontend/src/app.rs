@@ -1,5 +1,6 @@
 //! The root component: contexts, start-up session restore, routes, guards and page frames.
 
+use cistern_shared::role::sets;
 use cistern_shared::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -282,8 +283,8 @@ fn SideNav(role: Role) -> impl IntoView {
     let i18n = use_i18n();
     let label = move || i18n.t(Key::NavLabel);
     if role.is_staff() {
-        let admin = role == Role::Admin;
-        let auditor = matches!(role, Role::Admin | Role::Auditor);
+        let admin = sets::ADMIN.contains(&role);
+        let auditor = sets::AUDIT.contains(&role);
         let field = role == Role::Field;
         let clerk = can_edit_records(Some(role));
         let mine = can_complete(Some(role));
@@ -324,22 +325,28 @@ fn SideNav(role: Role) -> impl IntoView {
 /// Who may change customer records, open accounts, move people out and create or cancel
 /// service orders (the API's `Clerks`).
 pub fn can_edit_records(role: Option<Role>) -> bool {
-    matches!(role, Some(Role::Admin | Role::Lead | Role::Clerk))
+    admits(sets::CLERK_WORK, role)
 }
 
 /// Who may assign service orders (the API's `Leads`).
 pub fn can_assign(role: Option<Role>) -> bool {
-    matches!(role, Some(Role::Admin | Role::Lead))
+    admits(sets::LEAD_WORK, role)
 }
 
 /// Who may complete service orders (the API's `FieldWork`).
 pub fn can_complete(role: Option<Role>) -> bool {
-    matches!(role, Some(Role::Admin | Role::Lead | Role::Field))
+    admits(sets::FIELD_WORK, role)
 }
 
 /// Who may add meters to the inventory (the API's `MeterKeepers`).
 pub fn can_keep_meters(role: Option<Role>) -> bool {
-    matches!(role, Some(Role::Admin | Role::Lead | Role::Field))
+    admits(sets::METER_KEEPERS, role)
+}
+
+/// Whether a signed-in `role` is one of `set` (the shared role sets the API's `Allow<...>`
+/// checks), so a link or button shows exactly where the operation behind it would succeed.
+fn admits(set: &[Role], role: Option<Role>) -> bool {
+    role.is_some_and(|r| set.contains(&r))
 }
 
 /// A page the signed-in role may not use: its title and the translated "not allowed".

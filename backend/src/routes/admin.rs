@@ -29,8 +29,7 @@ pub struct PageQuery {
         (status = 200, description = "Users by username", body = Page<UserDto>),
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Role not allowed", body = Problem)
-    ),
-    security(("bearer" = ["admin"]))
+    )
 )]
 #[get("/api/v1/users")]
 pub async fn list_users(
@@ -56,8 +55,7 @@ pub async fn list_users(
         (status = 403, description = "Role not allowed", body = Problem),
         (status = 409, description = "Username taken", body = Problem),
         (status = 422, description = "Invalid input", body = Problem)
-    ),
-    security(("bearer" = ["admin"]))
+    )
 )]
 #[post("/api/v1/users")]
 pub async fn create_user(
@@ -87,8 +85,7 @@ pub async fn create_user(
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Role not allowed", body = Problem),
         (status = 404, description = "No such user", body = Problem)
-    ),
-    security(("bearer" = ["admin"]))
+    )
 )]
 #[get("/api/v1/users/{id}")]
 pub async fn get_user(
@@ -119,8 +116,7 @@ pub async fn get_user(
         (status = 404, description = "No such user", body = Problem),
         (status = 409, description = "Not allowed on yourself", body = Problem),
         (status = 422, description = "Invalid input", body = Problem)
-    ),
-    security(("bearer" = ["admin"]))
+    )
 )]
 #[patch("/api/v1/users/{id}")]
 pub async fn update_user(
@@ -151,8 +147,7 @@ pub async fn update_user(
         (status = 403, description = "Role not allowed", body = Problem),
         (status = 404, description = "No such user", body = Problem),
         (status = 422, description = "Invalid input", body = Problem)
-    ),
-    security(("bearer" = ["admin"]))
+    )
 )]
 #[post("/api/v1/users/{id}/password")]
 pub async fn reset_password(
@@ -184,8 +179,7 @@ pub async fn reset_password(
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Role not allowed", body = Problem),
         (status = 404, description = "No such user", body = Problem)
-    ),
-    security(("bearer" = ["admin"]))
+    )
 )]
 #[post("/api/v1/users/{id}/sessions/revoke")]
 pub async fn revoke_sessions(
@@ -214,8 +208,7 @@ pub async fn revoke_sessions(
         (status = 403, description = "Role not allowed", body = Problem),
         (status = 404, description = "No such user", body = Problem),
         (status = 409, description = "Not an integrator", body = Problem)
-    ),
-    security(("bearer" = ["admin"]))
+    )
 )]
 #[post("/api/v1/users/{id}/api-keys")]
 pub async fn create_api_key(
@@ -241,8 +234,7 @@ pub async fn create_api_key(
         (status = 200, description = "Entries", body = Page<AuditEntryDto>),
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Role not allowed", body = Problem)
-    ),
-    security(("bearer" = ["admin", "auditor"]))
+    )
 )]
 #[get("/api/v1/audit")]
 pub async fn audit_log(
@@ -262,8 +254,7 @@ pub async fn audit_log(
         (status = 200, description = "Newest first", body = Vec<JobDto>),
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Role not allowed", body = Problem)
-    ),
-    security(("bearer" = ["admin"]))
+    )
 )]
 #[get("/api/v1/jobs")]
 pub async fn list_jobs(
@@ -283,8 +274,7 @@ pub async fn list_jobs(
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Role not allowed", body = Problem),
         (status = 422, description = "Unknown kind", body = Problem)
-    ),
-    security(("bearer" = ["admin"]))
+    )
 )]
 #[post("/api/v1/jobs")]
 pub async fn enqueue_job(
@@ -316,8 +306,7 @@ pub async fn enqueue_job(
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Role not allowed", body = Problem),
         (status = 404, description = "No such job", body = Problem)
-    ),
-    security(("bearer" = ["admin"]))
+    )
 )]
 #[get("/api/v1/jobs/{id}")]
 pub async fn get_job(

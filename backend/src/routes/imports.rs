@@ -48,8 +48,7 @@ pub struct ConversionQuery {
         (status = 409, description = "The same files are being imported right now", body = Problem),
         (status = 413, description = "Body over 64 MiB", body = Problem),
         (status = 422, description = "Real run with problems: nothing imported; `fields` lists each as `file:row:field`", body = Problem)
-    ),
-    security(("bearer" = ["admin", "lead"]))
+    )
 )]
 pub async fn conversion(
     state: web::Data<AppState>,

@@ -12,8 +12,7 @@ use crate::startup::{blocking, AppState, RequestId};
 
 /// Add a note to an account.
 #[utoipa::path(tag = "accounts", params(("id" = String, Path, description = "Account id")), request_body = NoteInput,
-    responses((status = 201, body = Vec<NoteDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead", "clerk"])))]
+    responses((status = 201, body = Vec<NoteDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/accounts/{id}/notes")]
 pub async fn add_note(
     state: web::Data<AppState>,

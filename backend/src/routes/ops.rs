@@ -7,8 +7,7 @@ use crate::startup::AppState;
 /// Liveness: the process is up and serving.
 #[utoipa::path(
     tag = "operations",
-    responses((status = 200, description = "Alive", body = HealthDto)),
-    security(())
+    responses((status = 200, description = "Alive", body = HealthDto))
 )]
 #[get("/api/health")]
 pub async fn health() -> HttpResponse {
@@ -24,8 +23,7 @@ pub async fn health() -> HttpResponse {
     responses(
         (status = 200, description = "Ready", body = ReadyDto),
         (status = 503, description = "Not ready", body = ReadyDto)
-    ),
-    security(())
+    )
 )]
 #[get("/api/ready")]
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {

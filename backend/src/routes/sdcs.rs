@@ -12,8 +12,7 @@ use crate::startup::{blocking, AppState, RequestId};
 
 /// Record a system development charge against a premise.
 #[utoipa::path(tag = "premises", params(("id" = String, Path, description = "Premise id")), request_body = SdcChargeInput,
-    responses((status = 201, body = Vec<SdcChargeDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead"])))]
+    responses((status = 201, body = Vec<SdcChargeDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/premises/{id}/sdc-charges")]
 pub async fn add_sdc(
     state: web::Data<AppState>,

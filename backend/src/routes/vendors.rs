@@ -12,8 +12,7 @@ use crate::startup::{blocking, AppState, RequestId};
 
 /// The vendor files (billing software, phone notification, postal, meters, printing...).
 #[utoipa::path(tag = "vendors",
-    responses((status = 200, body = Vec<VendorDto>), (status = 401, body = Problem), (status = 403, body = Problem)),
-    security(("bearer" = ["admin", "finance_director", "lead", "clerk", "field", "auditor"])))]
+    responses((status = 200, body = Vec<VendorDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 #[get("/api/v1/vendors")]
 pub async fn list_vendors(
     state: web::Data<AppState>,
@@ -25,8 +24,7 @@ pub async fn list_vendors(
 
 /// Add a vendor file.
 #[utoipa::path(tag = "vendors", request_body = VendorInput,
-    responses((status = 201, body = VendorDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead"])))]
+    responses((status = 201, body = VendorDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/vendors")]
 pub async fn create_vendor(
     state: web::Data<AppState>,
@@ -47,8 +45,7 @@ pub async fn create_vendor(
 
 /// Update a vendor file.
 #[utoipa::path(tag = "vendors", params(("id" = String, Path, description = "Vendor id")), request_body = VendorInput,
-    responses((status = 200, body = VendorDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = ["admin", "lead"])))]
+    responses((status = 200, body = VendorDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[put("/api/v1/vendors/{id}")]
 pub async fn update_vendor(
     state: web::Data<AppState>,
