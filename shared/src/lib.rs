@@ -7,6 +7,7 @@ pub mod dto;
 pub mod error;
 pub mod import;
 pub mod money;
+pub mod query;
 pub mod rates;
 pub mod rates_api;
 pub mod role;

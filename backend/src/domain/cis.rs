@@ -385,20 +385,7 @@ pub fn update_premise(
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
-#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PremiseQuery {
-    /// Words of the service address or parcel, each found anywhere in it (at most 100
-    /// characters). Premises have no account until one opens there, so the account search
-    /// cannot find a new one.
-    pub q: Option<String>,
-    /// `true`: only premises with no open account (where service can start).
-    pub vacant: Option<bool>,
-    /// 1-based page number.
-    pub page: Option<i64>,
-    /// Rows per page (1 to 200, default 50).
-    pub per_page: Option<i64>,
-}
+pub use cistern_shared::query::PremiseQuery;
 
 /// Premises by service address, optionally only vacant ones or those matching every word of
 /// `q`; paged, with the installed meters and the open account of each (two queries for the
@@ -1262,13 +1249,7 @@ type ComplaintRow = (
     Option<NaiveDateTime>,
 );
 
-#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ComplaintQuery {
-    pub status: Option<ComplaintStatus>,
-    pub customer_id: Option<String>,
-    pub account_id: Option<String>,
-}
+pub use cistern_shared::query::ComplaintQuery;
 
 pub fn complaints(c: &mut DbConnection, q: &ComplaintQuery) -> ApiResult<Vec<ComplaintDto>> {
     let mut query = complaints::table

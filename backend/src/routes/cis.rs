@@ -2,10 +2,8 @@
 //! complaints, vendors and system development charges.
 
 use actix_web::{get, patch, post, put, web, HttpResponse};
-use chrono::NaiveDate;
 use cistern_shared::cis::*;
 use cistern_shared::Problem;
-use serde::Deserialize;
 
 use crate::auth::{AccountReaders, Allow, Clerks, Leads, MeterKeepers, Staff};
 use crate::domain::audit::Actor;
@@ -243,12 +241,7 @@ pub async fn add_sdc(
     Ok(HttpResponse::Created().json(list))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PeriodQuery {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-}
+use cistern_shared::query::PeriodQuery;
 
 /// Water used at a premise over a period, register by register (meter change-outs included).
 #[utoipa::path(tag = "premises", params(("id" = String, Path, description = "Premise id"), PeriodQuery),
@@ -276,13 +269,7 @@ pub async fn consumption(
     Ok(HttpResponse::Ok().json(d))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct MeterQuery {
-    pub status: Option<MeterStatus>,
-    /// Serial number prefix.
-    pub q: Option<String>,
-}
+use cistern_shared::query::MeterQuery;
 
 /// The meter inventory (`status=in_stock` for meters ready to set).
 #[utoipa::path(tag = "meters", params(MeterQuery),
