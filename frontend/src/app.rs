@@ -127,39 +127,34 @@ fn NoConsole(role: Role) -> impl IntoView {
     }
 }
 
-/// The staff console: staff only; customers are sent to their portal.
-#[component]
-fn StaffArea() -> impl IntoView {
+/// An area of the app: the roles `allowed` lets in see its pages in the shell; other roles
+/// are sent to their home, and the signed-out to sign-in.
+fn area(allowed: fn(Role) -> bool) -> impl IntoView {
     let g = gate(use_auth());
     move || match g.get() {
         Gate::Loading => view! { <Loading /> }.into_any(),
         Gate::SignedOut => view! { <Redirect path="/login" options=replace() /> }.into_any(),
-        Gate::SignedIn(r) if r.is_staff() => view! { <Shell><Outlet /></Shell> }.into_any(),
+        Gate::SignedIn(r) if allowed(r) => view! { <Shell><Outlet /></Shell> }.into_any(),
         Gate::SignedIn(r) => view! { <Redirect path=home_path(r) options=replace() /> }.into_any(),
     }
+}
+
+/// The staff console: staff only; customers are sent to their portal.
+#[component]
+fn StaffArea() -> impl IntoView {
+    area(|r| r.is_staff())
 }
 
 /// The customer portal: customers only; staff are sent to the console.
 #[component]
 fn PortalArea() -> impl IntoView {
-    let g = gate(use_auth());
-    move || match g.get() {
-        Gate::Loading => view! { <Loading /> }.into_any(),
-        Gate::SignedOut => view! { <Redirect path="/login" options=replace() /> }.into_any(),
-        Gate::SignedIn(Role::Customer) => view! { <Shell><Outlet /></Shell> }.into_any(),
-        Gate::SignedIn(r) => view! { <Redirect path=home_path(r) options=replace() /> }.into_any(),
-    }
+    area(|r| r == Role::Customer)
 }
 
 /// Pages for every signed-in user (change password).
 #[component]
 fn SignedInArea() -> impl IntoView {
-    let g = gate(use_auth());
-    move || match g.get() {
-        Gate::Loading => view! { <Loading /> }.into_any(),
-        Gate::SignedOut => view! { <Redirect path="/login" options=replace() /> }.into_any(),
-        Gate::SignedIn(_) => view! { <Shell><Outlet /></Shell> }.into_any(),
-    }
+    area(|_| true)
 }
 
 /// Moves keyboard focus to the main landmark (the skip link's target).
