@@ -6,8 +6,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::{path, NavigateOptions};
 
-use crate::api::{refresh, use_api, use_auth, Auth};
-use crate::components::{LanguageSwitch, Loading};
+use crate::api::{refresh, use_api, use_auth, ApiError, Auth};
+use crate::components::{LanguageSwitch, Loading, Submit};
 use crate::i18n::{role_key, use_i18n, I18n, Key};
 use crate::pages;
 use crate::tr;
@@ -226,17 +226,14 @@ fn Shell(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let role = Memo::new(move |_| auth.role());
     let name = Memo::new(move |_| auth.user().map(|u| u.display_name).unwrap_or_default());
-    let signing_out = RwSignal::new(false);
+    let signing_out = Submit::new();
     let sign_out = move |_| {
-        if signing_out.get_untracked() {
-            return;
-        }
-        signing_out.set(true);
         // The guards send us to /login as soon as the session is gone.
-        spawn_local(async move {
+        let request = async move {
             api.logout().await;
-            signing_out.try_set(false);
-        });
+            Ok::<(), ApiError>(())
+        };
+        signing_out.send(request, |()| {});
     };
     view! {
         <SkipLink />
@@ -255,7 +252,7 @@ fn Shell(children: Children) -> impl IntoView {
                     id="sign-out"
                     class="btn btn-ghost"
                     on:click=sign_out
-                    disabled=signing_out
+                    disabled=signing_out.busy
                 >
                     {tr!(HeaderSignOut)}
                 </button>
