@@ -7,8 +7,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::{path, NavigateOptions};
 
-use crate::api::{refresh, use_api, use_auth, Auth};
-use crate::components::{LanguageSwitch, Loading};
+use crate::api::{refresh, use_api, use_auth, ApiError, Auth};
+use crate::components::{LanguageSwitch, Loading, Submit};
 use crate::i18n::{role_key, use_i18n, I18n, Key};
 use crate::pages;
 use crate::tr;
@@ -128,39 +128,34 @@ fn NoConsole(role: Role) -> impl IntoView {
     }
 }
 
-/// The staff console: staff only; customers are sent to their portal.
-#[component]
-fn StaffArea() -> impl IntoView {
+/// An area of the app: the roles `allowed` lets in see its pages in the shell; other roles
+/// are sent to their home, and the signed-out to sign-in.
+fn area(allowed: fn(Role) -> bool) -> impl IntoView {
     let g = gate(use_auth());
     move || match g.get() {
         Gate::Loading => view! { <Loading /> }.into_any(),
         Gate::SignedOut => view! { <Redirect path="/login" options=replace() /> }.into_any(),
-        Gate::SignedIn(r) if r.is_staff() => view! { <Shell><Outlet /></Shell> }.into_any(),
+        Gate::SignedIn(r) if allowed(r) => view! { <Shell><Outlet /></Shell> }.into_any(),
         Gate::SignedIn(r) => view! { <Redirect path=home_path(r) options=replace() /> }.into_any(),
     }
+}
+
+/// The staff console: staff only; customers are sent to their portal.
+#[component]
+fn StaffArea() -> impl IntoView {
+    area(|r| r.is_staff())
 }
 
 /// The customer portal: customers only; staff are sent to the console.
 #[component]
 fn PortalArea() -> impl IntoView {
-    let g = gate(use_auth());
-    move || match g.get() {
-        Gate::Loading => view! { <Loading /> }.into_any(),
-        Gate::SignedOut => view! { <Redirect path="/login" options=replace() /> }.into_any(),
-        Gate::SignedIn(Role::Customer) => view! { <Shell><Outlet /></Shell> }.into_any(),
-        Gate::SignedIn(r) => view! { <Redirect path=home_path(r) options=replace() /> }.into_any(),
-    }
+    area(|r| r == Role::Customer)
 }
 
 /// Pages for every signed-in user (change password).
 #[component]
 fn SignedInArea() -> impl IntoView {
-    let g = gate(use_auth());
-    move || match g.get() {
-        Gate::Loading => view! { <Loading /> }.into_any(),
-        Gate::SignedOut => view! { <Redirect path="/login" options=replace() /> }.into_any(),
-        Gate::SignedIn(_) => view! { <Shell><Outlet /></Shell> }.into_any(),
-    }
+    area(|_| true)
 }
 
 /// Moves keyboard focus to the main landmark (the skip link's target).
@@ -232,17 +227,14 @@ fn Shell(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let role = Memo::new(move |_| auth.role());
     let name = Memo::new(move |_| auth.user().map(|u| u.display_name).unwrap_or_default());
-    let signing_out = RwSignal::new(false);
+    let signing_out = Submit::new();
     let sign_out = move |_| {
-        if signing_out.get_untracked() {
-            return;
-        }
-        signing_out.set(true);
         // The guards send us to /login as soon as the session is gone.
-        spawn_local(async move {
+        let request = async move {
             api.logout().await;
-            signing_out.try_set(false);
-        });
+            Ok::<(), ApiError>(())
+        };
+        signing_out.send(request, |()| {});
     };
     view! {
         <SkipLink />
@@ -261,7 +253,7 @@ fn Shell(children: Children) -> impl IntoView {
                     id="sign-out"
                     class="btn btn-ghost"
                     on:click=sign_out
-                    disabled=signing_out
+                    disabled=signing_out.busy
                 >
                     {tr!(HeaderSignOut)}
                 </button>

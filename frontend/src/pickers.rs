@@ -5,17 +5,22 @@
 //! their search box runs the search instead of submitting the surrounding form.
 
 use cistern_shared::dto::{AccountDto, AccountSummaryDto, Page};
-use cistern_shared::meters::MeterDto;
-use cistern_shared::orders::AssigneeDto;
+use cistern_shared::meters::{MeterDto, MeterStatus};
 use cistern_shared::premises::PremiseSummaryDto;
+use cistern_shared::query::{AccountQuery, MeterQuery, PremiseQuery};
 use cistern_shared::Role;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{encode_query_value, query_string, use_api, use_auth, ApiError};
-use crate::components::{FieldMessages, LoadError, Loading, StatusBadge};
+use crate::api::{use_api, use_auth, ApiError};
+use crate::components::{
+    col, loaded_or, options_of, FieldMessages, LoadError, StatusBadge, Submit, Table,
+};
+use crate::format;
 use crate::i18n::{meter_kind_key, use_i18n, Key};
 use crate::tr;
+
+/// How many matches a finder lists.
+const FINDER_ROWS: i64 = 8;
 
 /// A finder's search box: label, input (Enter searches), Search button and hint; ids
 /// `{id}-q`, `{id}-search`, `{id}-hint`.
@@ -84,19 +89,9 @@ where
                     Some(
                         view! {
                             <p class="muted small">{move || i18n.tf(Key::FinderFound, &[("n", &total)])}</p>
-                            <div class="table-wrap">
-                                <table class="table finder-results" id=table_id>
-                                    <thead>
-                                        <tr>
-                                            {head
-                                                .into_iter()
-                                                .map(|k| view! { <th scope="col">{move || i18n.t(k)}</th> })
-                                                .collect_view()}
-                                        </tr>
-                                    </thead>
-                                    <tbody>{p.items.into_iter().map(row).collect_view()}</tbody>
-                                </table>
-                            </div>
+                            <Table columns=head.into_iter().map(col).collect() class="finder-results" id=table_id>
+                                {p.items.into_iter().map(row).collect_view()}
+                            </Table>
                         }
                             .into_any(),
                     )
@@ -120,38 +115,29 @@ pub fn AccountFinder(
     let i18n = use_i18n();
     let text = RwSignal::new(String::new());
     let results = RwSignal::new(None::<Result<Page<AccountSummaryDto>, ApiError>>);
-    let busy = RwSignal::new(false);
-    let pick_error = RwSignal::new(None::<ApiError>);
+    let search = Submit::new();
+    let busy = search.busy;
+    let picking = Submit::new();
+    let pick_error = picking.error;
     let table_id = format!("{id}-results");
     let run = move || {
-        let q = text.get_untracked().trim().to_string();
-        if q.is_empty() || busy.get_untracked() {
+        let Some(q) = format::non_empty(&text.get_untracked()) else {
             return;
-        }
-        busy.set(true);
-        let path = format!(
-            "/accounts{}",
-            query_string(&[("q", q), ("per_page", "8".to_string())])
-        );
-        spawn_local(async move {
-            let r = api.get::<Page<AccountSummaryDto>>(&path).await;
-            busy.try_set(false);
+        };
+        let query = AccountQuery {
+            q: Some(q),
+            per_page: Some(FINDER_ROWS),
+            ..Default::default()
+        };
+        search.send_then(async move { api.search_accounts(&query).await }, move |r| {
             results.try_set(Some(r));
+            None
         });
     };
     let pick = move |account_id: String| {
-        pick_error.set(None);
-        let path = format!("/accounts/{}", encode_query_value(&account_id));
-        spawn_local(async move {
-            match api.get::<AccountDto>(&path).await {
-                Ok(a) => {
-                    results.try_set(None);
-                    on_pick.run(a);
-                }
-                Err(e) => {
-                    pick_error.try_set(Some(e));
-                }
-            }
+        picking.send(async move { api.account(&account_id).await }, move |a| {
+            results.try_set(None);
+            on_pick.run(a);
         });
     };
     view! {
@@ -206,24 +192,23 @@ pub fn PremiseFinder(
     let text = RwSignal::new(String::new());
     let vacant_only = RwSignal::new(true);
     let results = RwSignal::new(None::<Result<Page<PremiseSummaryDto>, ApiError>>);
-    let busy = RwSignal::new(false);
+    let search = Submit::new();
+    let busy = search.busy;
     let vacant_id = format!("{id}-vacant");
     let table_id = format!("{id}-results");
     let run = move || {
-        let q = text.get_untracked().trim().to_string();
-        if q.is_empty() || busy.get_untracked() {
+        let Some(q) = format::non_empty(&text.get_untracked()) else {
             return;
-        }
-        busy.set(true);
-        let mut params = vec![("q", q), ("per_page", "8".to_string())];
-        if vacant_only.get_untracked() {
-            params.push(("vacant", "true".to_string()));
-        }
-        let path = format!("/premises{}", query_string(&params));
-        spawn_local(async move {
-            let r = api.get::<Page<PremiseSummaryDto>>(&path).await;
-            busy.try_set(false);
+        };
+        let query = PremiseQuery {
+            q: Some(q),
+            vacant: vacant_only.get_untracked().then_some(true),
+            per_page: Some(FINDER_ROWS),
+            ..Default::default()
+        };
+        search.send_then(async move { api.search_premises(&query).await }, move |r| {
             results.try_set(Some(r));
+            None
         });
     };
     view! {
@@ -315,12 +300,11 @@ pub fn StockMeterPicker(
     let filter = RwSignal::new(String::new());
     let applied = RwSignal::new(String::new());
     let data = LocalResource::new(move || {
-        let q = applied.get();
-        let path = format!(
-            "/meters{}",
-            query_string(&[("status", "in_stock".to_string()), ("q", q)])
-        );
-        async move { api.get::<Vec<MeterDto>>(&path).await }
+        let query = MeterQuery {
+            status: Some(MeterStatus::InStock),
+            q: format::non_empty(&applied.get()),
+        };
+        async move { api.meters(&query).await }
     });
     let err_id = format!("{field}-error");
     let err_id2 = err_id.clone();
@@ -350,13 +334,11 @@ pub fn StockMeterPicker(
                     {tr!(MetersFilter)}
                 </button>
             </div>
-            {move || match data.get() {
-                None => view! { <Loading /> }.into_any(),
-                Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => {
+            {move || loaded_or(data.get(), |v| match v {
+                list if list.is_empty() => {
                     view! { <p class="empty">{tr!(MetersNoneInStock)}</p> }.into_any()
                 }
-                Some(Ok(list)) => {
+                list => {
                     view! {
                         <ul class="choice-list" id="stock-meters">
                             {list
@@ -386,7 +368,7 @@ pub fn StockMeterPicker(
                     }
                         .into_any()
                 }
-            }}
+            })}
             <FieldMessages id=err_id error=error names=vec![field] />
         </fieldset>
     }
@@ -423,7 +405,7 @@ pub fn AssigneePicker(
     let me = auth.user();
     let staff = LocalResource::new(move || async move {
         if picks {
-            api.get::<Vec<AssigneeDto>>("/assignees").await
+            api.assignees().await
         } else {
             Ok(Vec::new())
         }
@@ -472,16 +454,7 @@ pub fn AssigneePicker(
                 prop:value=move || choice.get()
             >
                 <option value="" selected=move || choice.with(String::is_empty)>{tr!(OrdersUnassigned)}</option>
-                {move || {
-                    options
-                        .get()
-                        .into_iter()
-                        .map(|(uid, name)| {
-                            let u2 = uid.clone();
-                            view! { <option value=uid selected=move || choice.with(|c| *c == u2)>{name}</option> }
-                        })
-                        .collect_view()
-                }}
+                {move || options_of(choice, options.get())}
                 <option value=OTHER selected=move || choice.with(|c| c == OTHER)>{tr!(AssignOther)}</option>
             </select>
             {move || {

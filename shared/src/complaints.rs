@@ -74,12 +74,4 @@ pub struct ComplaintUpdate {
     pub resolution: Option<String>,
 }
 
-/// `GET /complaints`: which complaints.
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
-#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
-pub struct ComplaintQuery {
-    pub status: Option<ComplaintStatus>,
-    pub customer_id: Option<String>,
-    pub account_id: Option<String>,
-}
+pub use crate::query::ComplaintQuery;

@@ -19,18 +19,13 @@ pub mod money;
 pub mod notes;
 pub mod orders;
 pub mod premises;
+pub mod query;
 pub mod rates;
 pub mod rates_api;
 pub mod role;
 pub mod sdcs;
 pub mod services;
 pub mod vendors;
-
-/// The old home of the customer-information DTOs, now one module per resource. Only what a
-/// client page still names by this path is here; new code uses the resource modules.
-pub mod cis {
-    pub use crate::orders::OrderType;
-}
 
 pub use error::{ErrorCode, FieldError, Problem};
 pub use money::Money;

@@ -147,15 +147,7 @@ pub fn consumption(
         .ok_or(ConsumptionError::Overflow)
 }
 
-/// `GET /meters`: which meters.
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
-#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
-pub struct MeterQuery {
-    pub status: Option<MeterStatus>,
-    /// Serial number prefix.
-    pub q: Option<String>,
-}
+pub use crate::query::MeterQuery;
 
 #[cfg(test)]
 mod tests {

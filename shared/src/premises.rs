@@ -4,7 +4,6 @@ use crate::meters::MeterDto;
 use crate::orders::ServiceOrderDto;
 use crate::sdcs::SdcChargeDto;
 use crate::services::ServiceDto;
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "server")]
@@ -92,28 +91,6 @@ pub struct PremiseSummaryDto {
     pub current_account_number: Option<String>,
 }
 
-/// `GET /premises`: which premises, which page.
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
-#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
-pub struct PremiseQuery {
-    /// Words of the service address or parcel, each found anywhere in it (at most 100
-    /// characters). Premises have no account until one opens there, so the account search
-    /// cannot find a new one.
-    pub q: Option<String>,
-    /// `true`: only premises with no open account (where service can start).
-    pub vacant: Option<bool>,
-    /// 1-based page number.
-    pub page: Option<i64>,
-    /// Rows per page (1 to 200, default 50).
-    pub per_page: Option<i64>,
-}
+pub use crate::query::PremiseQuery;
 
-/// `GET /premises/{id}/consumption`: the period, both days included.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
-#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
-pub struct PeriodQuery {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-}
+pub use crate::query::PeriodQuery;

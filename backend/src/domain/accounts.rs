@@ -20,19 +20,7 @@ use crate::db::DbConnection;
 use crate::domain::{complaints, contacts, meters, notes, orders, paging, services};
 use crate::error::{ApiError, ApiResult};
 
-#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AccountQuery {
-    /// Text to find: account number, customer name, service or mailing address, meter
-    /// serial, phone or parcel; partial and misspelled words are found. Only the best
-    /// 1,000 matches are shown (a page beyond them is refused); `total` counts them all.
-    pub q: Option<String>,
-    pub status: Option<AccountStatus>,
-    /// 1-based page number.
-    pub page: Option<i64>,
-    /// Rows per page (1 to 200, default 50).
-    pub per_page: Option<i64>,
-}
+pub use cistern_shared::query::AccountQuery;
 
 /// An account in a list, as [`summary_columns`] selects it.
 #[derive(Queryable)]

@@ -68,21 +68,7 @@ pub fn record(conn: &mut DbConnection, actor: &Actor, change: Change<'_>) -> Que
     Ok(())
 }
 
-#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AuditQuery {
-    /// e.g. `user`, `account`.
-    pub entity_type: Option<String>,
-    pub entity_id: Option<String>,
-    /// Username of the actor.
-    pub actor: Option<String>,
-    /// e.g. `user.update`.
-    pub action: Option<String>,
-    /// 1-based page number.
-    pub page: Option<i64>,
-    /// Rows per page (1 to 200, default 50).
-    pub per_page: Option<i64>,
-}
+pub use cistern_shared::query::AuditQuery;
 
 pub fn query(
     conn: &mut DbConnection,

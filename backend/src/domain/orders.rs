@@ -34,16 +34,7 @@ fn works_on_installed_meter(t: OrderType) -> bool {
     !matches!(t, OrderType::MeterSet | OrderType::Locate)
 }
 
-#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct OrderFilter {
-    pub status: Option<OrderStatus>,
-    pub order_type: Option<OrderType>,
-    /// A user id; `me` for yourself.
-    pub assigned_to: Option<String>,
-    pub premise_id: Option<String>,
-    pub account_id: Option<String>,
-}
+pub use cistern_shared::query::OrderFilter;
 
 /// An order with its premise's address, read in one join.
 #[derive(Queryable, Selectable)]

@@ -3,23 +3,14 @@ use cistern_shared::dto::{
     ApiKeyCreated, AuditEntryDto, CreateUserRequest, EnqueueJobRequest, JobDto, Page,
     ResetPasswordRequest, UpdateUserRequest, UserDto,
 };
+use cistern_shared::query::PageQuery;
 use cistern_shared::Problem;
-use serde::Deserialize;
 
 use crate::auth::{AdminOnly, Allow, AuditReaders};
 use crate::domain::audit::{self, Actor, AuditQuery};
 use crate::domain::{jobs, users};
 use crate::error::{validate, ApiResult};
 use crate::startup::{blocking, AppState, RequestId};
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// 1-based page number.
-    pub page: Option<i64>,
-    /// Rows per page (1 to 200, default 50).
-    pub per_page: Option<i64>,
-}
 
 /// List users.
 #[utoipa::path(

@@ -3,7 +3,6 @@
 use actix_web::{guard, web, HttpResponse};
 use cistern_shared::import::{ConversionImportRequest, ConversionReport, ImportOutcome};
 use cistern_shared::Problem;
-use serde::Deserialize;
 
 use crate::auth::{Allow, Importers};
 use crate::domain::audit::Actor;
@@ -17,13 +16,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 pub const CONVERSION_PATH: &str = "/api/v1/imports/conversion";
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ConversionQuery {
-    /// `true` (the default): check everything and report what would happen, changing
-    /// nothing. `false`: import, all or nothing.
-    pub dry_run: Option<bool>,
-}
+use cistern_shared::query::ConversionQuery;
 
 /// Import a city from its previous system: customers, premises, meters, services, accounts,
 /// last reads and winter averages as CSV files (see `docs/import.md`).

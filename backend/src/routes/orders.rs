@@ -2,10 +2,8 @@
 //! workflows that create orders for an account (move-in, move-out, transfer) are in `moves`.
 
 use actix_web::{get, post, web, HttpResponse};
-use cistern_shared::dto::Locale;
 use cistern_shared::orders::*;
 use cistern_shared::{Problem, Role};
-use serde::Deserialize;
 
 use crate::auth::{Allow, Clerks, FieldWork, Leads, Staff};
 use crate::domain::audit::Actor;
@@ -152,12 +150,7 @@ pub async fn cancel(
     Ok(HttpResponse::Ok().json(o))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct LangQuery {
-    /// `en` or `es`; default the signed-in user's language.
-    pub lang: Option<Locale>,
-}
+use cistern_shared::query::SheetQuery as LangQuery;
 
 /// The printable work order; for a meter set, the meter set sheet field staff take along.
 #[utoipa::path(tag = "service_orders", params(("id" = String, Path, description = "Service order id"), LangQuery),

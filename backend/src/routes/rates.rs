@@ -3,8 +3,6 @@
 
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{get, post, put, web, HttpMessage, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
-use cistern_shared::dto::Locale;
 use cistern_shared::rates::RateSchedule;
 use cistern_shared::rates_api::{
     ApproveRateScheduleRequest, RateBookDto, RateQuoteDto, RateQuoteRequest, RateScheduleDto,
@@ -12,7 +10,6 @@ use cistern_shared::rates_api::{
 };
 use cistern_shared::Problem;
 use cistern_shared::{ErrorCode, Role};
-use serde::Deserialize;
 
 use crate::auth::{Allow, RateApprovers, RateEditors, RateReaders, SignedIn};
 use crate::domain::audit::Actor;
@@ -69,14 +66,7 @@ pub async fn list_books(
     Ok(HttpResponse::Ok().json(list))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct RateListQuery {
-    /// The date whose rates to list (`YYYY-MM-DD`); default: the business date.
-    pub on: Option<NaiveDate>,
-    /// Language of the list (`en` or `es`); default: your profile's.
-    pub lang: Option<Locale>,
-}
+use cistern_shared::query::RateListQuery;
 
 /// The printable rate list for staff: of every rate book, the approved version in effect on
 /// the date, each charge in plain words (prices, blocks, fixed amounts, who pays them), and
@@ -394,12 +384,7 @@ pub async fn retire(
     Ok(HttpResponse::Ok().json(v))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct LangQuery {
-    /// Language of the explanation (`en` or `es`); default: your profile's.
-    pub lang: Option<Locale>,
-}
+use cistern_shared::query::QuoteQuery as LangQuery;
 
 /// Calculate an itemised bill for an account's facts (meter size, class, consumption, winter
 /// average, dwelling units, period dates) against one version (e.g. a draft) or the approved

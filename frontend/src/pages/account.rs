@@ -14,15 +14,13 @@ use cistern_shared::orders::ServiceOrderDto;
 use cistern_shared::services::{ServiceDto, ServiceStatus, ServiceStatusChange};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
-use crate::api::{encode_query_value, use_api, use_auth, Api, ApiError};
+use crate::api::{encode_query_value, use_api, use_auth};
 use crate::app::can_edit_records;
 use crate::components::{
-    focus_first_invalid, focus_id, local_problem, Badge, Check, ErrorAlert, Input, LoadError,
-    Loading, Select, SheetButton, StatusBadge, StatusMessage,
+    col, focus_id, num_col, Badge, Check, Disclosure, ErrorAlert, Fact, Facts, Input, Loaded,
+    Select, SheetButton, StatusBadge, StatusMessage, Submit, SubmitButton, Table,
 };
 use crate::format;
 use crate::i18n::{
@@ -32,119 +30,17 @@ use crate::i18n::{
 };
 use crate::tr;
 
-/// Loads a record into a signal and reloads it on demand, so a page can render its frame
-/// once and let only the lists inside change (forms keep their state and focus on a reload).
-pub struct Loaded<T: Send + Sync + 'static> {
-    pub data: RwSignal<Option<T>>,
-    pub first_error: RwSignal<Option<ApiError>>,
-    pub reload_error: RwSignal<Option<ApiError>>,
-    path: RwSignal<String>,
-    api: Api,
-}
-
-impl<T: Send + Sync + 'static> Clone for Loaded<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T: Send + Sync + 'static> Copy for Loaded<T> {}
-
-impl<T: serde::de::DeserializeOwned + Clone + Send + Sync + 'static> Loaded<T> {
-    pub fn new(api: Api) -> Self {
-        Loaded {
-            data: RwSignal::new(None),
-            first_error: RwSignal::new(None),
-            reload_error: RwSignal::new(None),
-            path: RwSignal::new(String::new()),
-            api,
-        }
-    }
-
-    /// Loads `path` (a new record: the page shows "Loading…" until it is here).
-    pub fn load(self, path: String) {
-        self.data.set(None);
-        self.first_error.set(None);
-        self.path.set(path);
-        self.reload();
-    }
-
-    /// Fetches the same record again, keeping what is shown until the answer arrives.
-    pub fn reload(self) {
-        let path = self.path.get_untracked();
-        let api = self.api;
-        spawn_local(async move {
-            match api.get::<T>(&path).await {
-                Ok(v) => {
-                    self.reload_error.try_set(None);
-                    self.data.try_set(Some(v));
-                }
-                Err(e) => {
-                    if self.data.try_with_untracked(Option::is_some) == Some(true) {
-                        self.reload_error.try_set(Some(e));
-                    } else {
-                        self.first_error.try_set(Some(e));
-                    }
-                }
-            }
-        });
-    }
-
-    /// Loading / failed / ready, changing only on those transitions.
-    pub fn phase(self) -> Memo<Phase> {
-        Memo::new(move |_| {
-            if self.data.with(Option::is_some) {
-                Phase::Ready
-            } else if let Some(e) = self.first_error.get() {
-                Phase::Failed(e)
-            } else {
-                Phase::Loading
-            }
-        })
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Phase {
-    Loading,
-    Failed(ApiError),
-    Ready,
-}
-
 /// `/staff/accounts/:id`.
 #[component]
 pub fn StaffAccountPage() -> impl IntoView {
     let api = use_api();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let loaded = Loaded::<AccountOverviewDto>::new(api);
-    Effect::new(move |_| {
-        loaded.load(format!(
-            "/accounts/{}/overview",
-            encode_query_value(&id.get())
-        ));
+    let loaded = Loaded::<AccountOverviewDto>::from_route_id(move |id| async move {
+        api.account_overview(&id).await
     });
-    let phase = loaded.phase();
     view! {
         <p class="back"><A href="/staff/accounts">"← " {tr!(AccountBack)}</A></p>
-        {move || match phase.get() {
-            Phase::Loading => view! { <Loading /> }.into_any(),
-            Phase::Failed(e) => view! { <LoadError err=e /> }.into_any(),
-            Phase::Ready => view! { <Overview loaded=loaded /> }.into_any(),
-        }}
+        {loaded.view(move || view! { <Overview loaded=loaded /> }.into_any())}
     }
-}
-
-fn yes_no(i18n: I18n, b: bool) -> &'static str {
-    if b {
-        i18n.t(Key::CommonYes)
-    } else {
-        i18n.t(Key::CommonNo)
-    }
-}
-
-fn or_not_set(i18n: I18n, v: Option<String>) -> String {
-    v.unwrap_or_else(|| i18n.t(Key::CommonNotSet).to_string())
 }
 
 /// Whether the account can still be moved out or transferred.
@@ -160,30 +56,14 @@ fn Overview(loaded: Loaded<AccountOverviewDto>) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let can_edit = Memo::new(move |_| can_edit_records(auth.role()));
-    let ov = loaded.data;
     // Fields read inside reactive closures; `get` clones the whole overview, so read parts.
-    let with = move |f: &dyn Fn(&AccountOverviewDto) -> String| {
-        ov.with(|o| o.as_ref().map(f).unwrap_or_default())
-    };
-    let account_id =
-        ov.with_untracked(|o| o.as_ref().map(|o| o.account.id.clone()).unwrap_or_default());
-    let customer_id = ov.with_untracked(|o| {
-        o.as_ref()
-            .map(|o| o.account.customer.id.clone())
-            .unwrap_or_default()
-    });
-    let premise_id = ov.with_untracked(|o| {
-        o.as_ref()
-            .map(|o| o.account.premise.id.clone())
-            .unwrap_or_default()
-    });
-    let status = Memo::new(move |_| {
-        ov.with(|o| {
-            o.as_ref()
-                .map(|o| o.status)
-                .unwrap_or(AccountStatus::Closed)
-        })
-    });
+    let with = move |f: &dyn Fn(&AccountOverviewDto) -> String| loaded.text(f);
+    let opt = move |f: &dyn Fn(&AccountOverviewDto) -> Option<String>| loaded.or_not_set(i18n, f);
+    let flag = move |f: &dyn Fn(&AccountOverviewDto) -> bool| loaded.yes_no(i18n, f);
+    let account_id = loaded.untracked(|o| o.account.id.clone());
+    let customer_id = loaded.untracked(|o| o.account.customer.id.clone());
+    let premise_id = loaded.untracked(|o| o.account.premise.id.clone());
+    let status = Memo::new(move |_| loaded.read(|o| o.status).unwrap_or(AccountStatus::Closed));
     let number = Memo::new(move |_| with(&|o| o.account.number.clone()));
     let status_msg = RwSignal::new(None::<String>);
     let reload = Callback::new(move |msg: String| {
@@ -240,105 +120,84 @@ fn Overview(loaded: Loaded<AccountOverviewDto>) -> impl IntoView {
         <div class="grid-3">
             <section class="card" aria-labelledby="acct-customer">
                 <h2 id="acct-customer">{tr!(AccountCustomer)}</h2>
-                <dl class="facts">
-                    <dt>{tr!(AccountCustomerName)}</dt>
-                    <dd id="customer-name"><A href=customer_href>{move || with(&|o| o.account.customer.name.clone())}</A></dd>
-                    <dt>{tr!(AccountCustomerType)}</dt>
-                    <dd>
+                <Facts>
+                    <Fact label=Key::AccountCustomerName id="customer-name">
+                        <A href=customer_href>{move || with(&|o| o.account.customer.name.clone())}</A>
+                    </Fact>
+                    <Fact label=Key::AccountCustomerType>
                         {move || {
-                            if ov.with(|o| o.as_ref().map(|o| o.account.customer.is_organisation).unwrap_or(false)) {
+                            if loaded.read(|o| o.account.customer.is_organisation).unwrap_or(false) {
                                 i18n.t(Key::AccountOrganisation)
                             } else {
                                 i18n.t(Key::AccountPerson)
                             }
                         }}
-                    </dd>
-                    <dt>{tr!(AccountMailingAddress)}</dt>
-                    <dd class="pre">{move || with(&|o| o.account.customer.mailing_address.clone())}</dd>
-                    <dt>{tr!(AccountPhone)}</dt>
-                    <dd>{move || or_not_set(i18n, ov.with(|o| o.as_ref().and_then(|o| o.account.customer.phone.clone())))}</dd>
-                    <dt>{tr!(AccountEmail)}</dt>
-                    <dd>{move || or_not_set(i18n, ov.with(|o| o.as_ref().and_then(|o| o.account.customer.email.clone())))}</dd>
-                    <dt>{tr!(AccountPreferredLanguage)}</dt>
-                    <dd>
-                        {move || {
-                            ov.with(|o| o.as_ref().map(|o| i18n.t(locale_key(o.account.customer.preferred_locale))).unwrap_or_default())
-                        }}
-                    </dd>
-                </dl>
+                    </Fact>
+                    <Fact label=Key::AccountMailingAddress class="pre">{move || with(&|o| o.account.customer.mailing_address.clone())}</Fact>
+                    <Fact label=Key::AccountPhone>{move || opt(&|o| o.account.customer.phone.clone())}</Fact>
+                    <Fact label=Key::AccountEmail>{move || opt(&|o| o.account.customer.email.clone())}</Fact>
+                    <Fact label=Key::AccountPreferredLanguage>
+                        {move || loaded.read(|o| i18n.t(locale_key(o.account.customer.preferred_locale))).unwrap_or_default()}
+                    </Fact>
+                </Facts>
             </section>
             <section class="card" aria-labelledby="acct-premise">
                 <h2 id="acct-premise">{tr!(AccountPremise)}</h2>
-                <dl class="facts">
-                    <dt>{tr!(AccountServiceAddress)}</dt>
-                    <dd id="premise-address"><A href=premise_href>{move || with(&|o| o.account.premise.service_address.clone())}</A></dd>
-                    <dt>{tr!(AccountParcel)}</dt>
-                    <dd>{move || or_not_set(i18n, ov.with(|o| o.as_ref().and_then(|o| o.account.premise.parcel.clone())))}</dd>
-                    <dt>{tr!(AccountInsideCity)}</dt>
-                    <dd>{move || yes_no(i18n, ov.with(|o| o.as_ref().map(|o| o.account.premise.inside_city).unwrap_or(false)))}</dd>
-                    <dt>{tr!(AccountCycle)}</dt>
-                    <dd>
+                <Facts>
+                    <Fact label=Key::AccountServiceAddress id="premise-address">
+                        <A href=premise_href>{move || with(&|o| o.account.premise.service_address.clone())}</A>
+                    </Fact>
+                    <Fact label=Key::AccountParcel>{move || opt(&|o| o.account.premise.parcel.clone())}</Fact>
+                    <Fact label=Key::AccountInsideCity>{move || flag(&|o| o.account.premise.inside_city)}</Fact>
+                    <Fact label=Key::AccountCycle>
                         {move || {
-                            ov.with(|o| {
-                                o.as_ref()
-                                    .map(|o| {
-                                        format!(
-                                            "{} — {} ({})",
-                                            o.account.cycle.code,
-                                            o.account.cycle.name,
-                                            crate::pages::dashboard::frequency(i18n, o.account.cycle.months_per_bill),
-                                        )
-                                    })
-                                    .unwrap_or_default()
+                            with(&|o| {
+                                format!(
+                                    "{} — {} ({})",
+                                    o.account.cycle.code,
+                                    o.account.cycle.name,
+                                    crate::pages::dashboard::frequency(i18n, o.account.cycle.months_per_bill),
+                                )
                             })
                         }}
-                    </dd>
-                </dl>
+                    </Fact>
+                </Facts>
             </section>
             <section class="card" aria-labelledby="acct-details">
                 <h2 id="acct-details">{tr!(AccountDetails)}</h2>
-                <dl class="facts">
-                    <dt>{tr!(ColNumber)}</dt>
-                    <dd id="account-number">{move || number.get()}</dd>
-                    <dt>{tr!(ColStatus)}</dt>
-                    <dd id="account-status">{move || view! { <StatusBadge status=status.get() /> }}</dd>
-                    <dt>{tr!(AccountOccupant)}</dt>
-                    <dd>
+                <Facts>
+                    <Fact label=Key::ColNumber id="account-number">{move || number.get()}</Fact>
+                    <Fact label=Key::ColStatus id="account-status">{move || view! { <StatusBadge status=status.get() /> }}</Fact>
+                    <Fact label=Key::AccountOccupant>
                         {move || {
                             let occ = with(&|o| o.account.occupant.clone());
                             occupant_text_key(&occ).map(|k| i18n.t(k).to_string()).unwrap_or(occ)
                         }}
-                    </dd>
-                    <dt>{tr!(AccountOpenedOn)}</dt>
-                    <dd>{move || with(&|o| format::date(o.account.opened_on))}</dd>
-                    <dt>{tr!(AccountClosedOn)}</dt>
-                    <dd>{move || or_not_set(i18n, ov.with(|o| o.as_ref().and_then(|o| o.account.closed_on.map(format::date))))}</dd>
-                    <dt>{tr!(AccountDepositRequired)}</dt>
-                    <dd id="account-deposit">{move || with(&|o| format::money(o.account.deposit_required))}</dd>
-                    <dt>{tr!(OverviewPaperless)}</dt>
-                    <dd>{move || yes_no(i18n, ov.with(|o| o.as_ref().map(|o| o.paperless).unwrap_or(false)))}</dd>
-                    <dt>{tr!(OverviewAutopay)}</dt>
-                    <dd>{move || yes_no(i18n, ov.with(|o| o.as_ref().map(|o| o.autopay).unwrap_or(false)))}</dd>
-                    <dt>{tr!(OverviewOwnerCopy)}</dt>
-                    <dd>
+                    </Fact>
+                    <Fact label=Key::AccountOpenedOn>{move || with(&|o| format::date(o.account.opened_on))}</Fact>
+                    <Fact label=Key::AccountClosedOn>{move || opt(&|o| o.account.closed_on.map(format::date))}</Fact>
+                    <Fact label=Key::AccountDepositRequired id="account-deposit">{move || with(&|o| format::money(o.account.deposit_required))}</Fact>
+                    <Fact label=Key::OverviewPaperless>{move || flag(&|o| o.paperless)}</Fact>
+                    <Fact label=Key::OverviewAutopay>{move || flag(&|o| o.autopay)}</Fact>
+                    <Fact label=Key::OverviewOwnerCopy>
                         {move || {
-                            ov.with(|o| o.as_ref().and_then(|o| o.owner_copy_to.clone()))
+                            loaded
+                                .read(|o| o.owner_copy_to.clone())
+                                .flatten()
                                 .unwrap_or_else(|| i18n.t(Key::CommonNo).to_string())
                         }}
-                    </dd>
-                    <dt>{tr!(OverviewFinalRead)}</dt>
-                    <dd>{move || or_not_set(i18n, ov.with(|o| o.as_ref().and_then(|o| o.final_read_on.map(format::date))))}</dd>
-                    <dt>{tr!(OverviewClosingBill)}</dt>
-                    <dd>
+                    </Fact>
+                    <Fact label=Key::OverviewFinalRead>{move || opt(&|o| o.final_read_on.map(format::date))}</Fact>
+                    <Fact label=Key::OverviewClosingBill>
                         {move || {
-                            if ov.with(|o| o.as_ref().map(|o| o.closing_bill_pending).unwrap_or(false)) {
+                            if loaded.read(|o| o.closing_bill_pending).unwrap_or(false) {
                                 i18n.t(Key::OverviewClosingBillPending)
                             } else {
                                 i18n.t(Key::CommonNo)
                             }
                         }}
-                    </dd>
-                </dl>
+                    </Fact>
+                </Facts>
             </section>
         </div>
 
@@ -346,7 +205,7 @@ fn Overview(loaded: Loaded<AccountOverviewDto>) -> impl IntoView {
             <section class="card" aria-labelledby="acct-meters" id="meters">
                 <h2 id="acct-meters">{tr!(OverviewMeters)}</h2>
                 {move || {
-                    let meters = ov.with(|o| o.as_ref().map(|o| o.meters.clone()).unwrap_or_default());
+                    let meters = loaded.read(|o| o.meters.clone()).unwrap_or_default();
                     meter_list(i18n, meters)
                 }}
             </section>
@@ -363,7 +222,7 @@ fn Overview(loaded: Loaded<AccountOverviewDto>) -> impl IntoView {
         <section class="card" aria-labelledby="acct-services" id="services">
             <h2 id="acct-services">{tr!(OverviewServices)}</h2>
             <ServiceTable
-                services=Signal::derive(move || ov.with(|o| o.as_ref().map(|o| o.services.clone()).unwrap_or_default()))
+                services=Signal::derive(move || loaded.read(|o| o.services.clone()).unwrap_or_default())
                 can_edit=can_edit
                 on_done=reload
             />
@@ -372,7 +231,7 @@ fn Overview(loaded: Loaded<AccountOverviewDto>) -> impl IntoView {
         <section class="card" aria-labelledby="acct-orders" id="open-orders">
             <h2 id="acct-orders">{tr!(OverviewOpenOrders)}</h2>
             {move || {
-                let orders = ov.with(|o| o.as_ref().map(|o| o.open_orders.clone()).unwrap_or_default());
+                let orders = loaded.read(|o| o.open_orders.clone()).unwrap_or_default();
                 order_table(i18n, orders)
             }}
         </section>
@@ -381,7 +240,7 @@ fn Overview(loaded: Loaded<AccountOverviewDto>) -> impl IntoView {
             <section class="card" aria-labelledby="acct-notes" id="notes">
                 <h2 id="acct-notes" tabindex="-1">{tr!(OverviewNotes)}</h2>
                 {move || {
-                    let notes = ov.with(|o| o.as_ref().map(|o| o.notes.clone()).unwrap_or_default());
+                    let notes = loaded.read(|o| o.notes.clone()).unwrap_or_default();
                     note_list(i18n, notes)
                 }}
                 {move || can_edit.get().then(|| view! { <NoteForm account_id=aid.clone() on_done=reload /> })}
@@ -389,7 +248,7 @@ fn Overview(loaded: Loaded<AccountOverviewDto>) -> impl IntoView {
             <section class="card" aria-labelledby="acct-complaints" id="complaints">
                 <h2 id="acct-complaints" tabindex="-1">{tr!(OverviewComplaints)}</h2>
                 <ComplaintList
-                    complaints=Signal::derive(move || ov.with(|o| o.as_ref().map(|o| o.complaints.clone()).unwrap_or_default()))
+                    complaints=Signal::derive(move || loaded.read(|o| o.complaints.clone()).unwrap_or_default())
                     can_edit=can_edit
                     on_done=reload
                 />
@@ -403,7 +262,7 @@ fn Overview(loaded: Loaded<AccountOverviewDto>) -> impl IntoView {
         <section class="card" aria-labelledby="acct-contacts" id="contacts">
             <h2 id="acct-contacts" tabindex="-1">{tr!(OverviewContacts)}</h2>
             {move || {
-                let list = ov.with(|o| o.as_ref().map(|o| o.contacts.clone()).unwrap_or_default());
+                let list = loaded.read(|o| o.contacts.clone()).unwrap_or_default();
                 contact_table(i18n, list)
             }}
             {
@@ -436,17 +295,7 @@ pub fn meter_list(i18n: I18n, meters: Vec<MeterDto>) -> AnyView {
                     </p>
                     {if has_reads {
                         view! {
-                            <table class="table compact">
-                                <caption class="visually-hidden">{move || i18n.t(Key::OverviewLastReads)}</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{move || i18n.t(Key::ColDate)}</th>
-                                        <th scope="col">{move || i18n.t(Key::ColRegister)}</th>
-                                        <th scope="col" class="num">{move || i18n.t(Key::ColReading)}</th>
-                                        <th scope="col">{move || i18n.t(Key::ColKind)}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
+                            <Table columns=vec![col(Key::ColDate), col(Key::ColRegister), num_col(Key::ColReading), col(Key::ColKind)] bare=true class="compact" caption=Key::OverviewLastReads>
                                     {reads
                                         .into_iter()
                                         .map(|r| {
@@ -461,8 +310,7 @@ pub fn meter_list(i18n: I18n, meters: Vec<MeterDto>) -> AnyView {
                                             }
                                         })
                                         .collect_view()}
-                                </tbody>
-                            </table>
+                            </Table>
                         }
                             .into_any()
                     } else {
@@ -496,20 +344,7 @@ pub fn order_table(i18n: I18n, orders: Vec<ServiceOrderDto>) -> AnyView {
         return view! { <p class="empty">{move || i18n.t(Key::OverviewNoOrders)}</p> }.into_any();
     }
     view! {
-        <div class="table-wrap">
-            <table class="table order-table">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || i18n.t(Key::ColOrder)}</th>
-                        <th scope="col">{move || i18n.t(Key::ColType)}</th>
-                        <th scope="col">{move || i18n.t(Key::ColDue)}</th>
-                        <th scope="col">{move || i18n.t(Key::ColPriority)}</th>
-                        <th scope="col">{move || i18n.t(Key::ColAssignee)}</th>
-                        <th scope="col">{move || i18n.t(Key::ColMeter)}</th>
-                        <th scope="col">{move || i18n.t(Key::ColActions)}</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <Table columns=vec![col(Key::ColOrder), col(Key::ColType), col(Key::ColDue), col(Key::ColPriority), col(Key::ColAssignee), col(Key::ColMeter), col(Key::ColActions)] class="order-table">
                     {orders
                         .into_iter()
                         .map(|o| {
@@ -532,16 +367,14 @@ pub fn order_table(i18n: I18n, orders: Vec<ServiceOrderDto>) -> AnyView {
                             }
                         })
                         .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </Table>
     }
     .into_any()
 }
 
 /// "Print meter set sheet" for meter sets, "Print work order" for everything else.
-pub fn sheet_label(t: cistern_shared::cis::OrderType) -> Key {
-    if t == cistern_shared::cis::OrderType::MeterSet {
+pub fn sheet_label(t: cistern_shared::orders::OrderType) -> Key {
+    if t == cistern_shared::orders::OrderType::MeterSet {
         Key::OrdersPrintMeterSetSheet
     } else {
         Key::OrdersPrintWorkOrder
@@ -649,8 +482,8 @@ fn ServiceStatusForm(
     let i18n = use_i18n();
     let effective = RwSignal::new(format::date(format::today()));
     let reason = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
     let t = service.service_type;
     let sid = service.id.clone();
     let title = if to == ServiceStatus::SeasonalOff {
@@ -660,7 +493,7 @@ fn ServiceStatusForm(
     };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let date = format::parse_date(&effective.get_untracked());
@@ -673,38 +506,28 @@ fn ServiceStatusForm(
             bad.push(("reason", "required"));
         }
         let (Some(date), Some(why), true) = (date, why, bad.is_empty()) else {
-            error.set(Some(local_problem(&bad)));
-            focus_first_invalid();
+            submit.invalid(&bad);
             return;
         };
-        error.set(None);
-        busy.set(true);
-        let path = format!("/services/{}/status", encode_query_value(&sid));
+        let sid = sid.clone();
         let body = ServiceStatusChange {
             status: to,
             effective_on: date,
             reason: why,
         };
-        spawn_local(async move {
-            let r = api.post::<_, ServiceDto>(&path, &body).await;
-            busy.try_set(false);
-            match r {
-                Ok(s) => {
-                    changing.try_set(None);
-                    on_done.run(i18n.tf(
-                        Key::ServiceStatusChanged,
-                        &[
-                            ("service", i18n.t(service_type_key(s.service_type))),
-                            ("status", i18n.t(service_status_key(s.status))),
-                        ],
-                    ));
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-        });
+        submit.send(
+            async move { api.change_service_status(&sid, &body).await },
+            move |s| {
+                changing.try_set(None);
+                on_done.run(i18n.tf(
+                    Key::ServiceStatusChanged,
+                    &[
+                        ("service", i18n.t(service_type_key(s.service_type))),
+                        ("status", i18n.t(service_status_key(s.status))),
+                    ],
+                ));
+            },
+        );
     };
     view! {
         <form class="form subform" on:submit=on_submit novalidate aria-labelledby="svc-form-title">
@@ -715,7 +538,7 @@ fn ServiceStatusForm(
                 <Input id="svc-reason" label=Key::FieldReason value=reason field="reason" error=error required=true />
             </div>
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary" disabled=busy>{tr!(CommonSave)}</button>
+                <SubmitButton submit=submit label=Key::CommonSave />
                 <button type="button" class="btn btn-secondary" on:click=move |_| changing.set(None)>{tr!(CommonCancel)}</button>
             </div>
         </form>
@@ -763,39 +586,26 @@ fn NoteForm(account_id: String, on_done: Callback<String>) -> impl IntoView {
     let i18n = use_i18n();
     let body = RwSignal::new(String::new());
     let pinned = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let Some(text) = format::non_empty(&body.get_untracked()) else {
-            error.set(Some(local_problem(&[("body", "required")])));
-            focus_first_invalid();
+            submit.invalid(&[("body", "required")]);
             return;
         };
-        error.set(None);
-        busy.set(true);
-        let path = format!("/accounts/{}/notes", encode_query_value(&account_id));
+        let id = account_id.clone();
         let req = NoteInput {
             body: text,
             pinned: pinned.get_untracked(),
         };
-        spawn_local(async move {
-            let r = api.post::<_, Vec<NoteDto>>(&path, &req).await;
-            busy.try_set(false);
-            match r {
-                Ok(_) => {
-                    body.try_set(String::new());
-                    pinned.try_set(false);
-                    on_done.run(i18n.t(Key::NotesAdded).to_string());
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
+        submit.send(async move { api.add_note(&id, &req).await }, move |_| {
+            body.try_set(String::new());
+            pinned.try_set(false);
+            on_done.run(i18n.t(Key::NotesAdded).to_string());
         });
     };
     view! {
@@ -805,7 +615,7 @@ fn NoteForm(account_id: String, on_done: Callback<String>) -> impl IntoView {
             <Input id="note-body" label=Key::FieldNoteBody value=body field="body" error=error multiline=true required=true />
             <Check id="note-pinned" label=Key::NotesPin checked=pinned />
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary" id="note-submit" disabled=busy>{tr!(NotesAdd)}</button>
+                <SubmitButton submit=submit label=Key::NotesAdd id="note-submit" />
             </div>
         </form>
     }
@@ -889,8 +699,8 @@ fn ComplaintUpdateForm(
     let i18n = use_i18n();
     let status = RwSignal::new(ComplaintStatus::Resolved.as_str().to_string());
     let resolution = RwSignal::new(complaint.resolution.clone().unwrap_or_default());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
     let options = Signal::derive(move || {
         ComplaintStatus::ALL
             .iter()
@@ -907,7 +717,7 @@ fn ComplaintUpdateForm(
     let number2 = number.clone();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let st = ComplaintStatus::parse(&status.get_untracked());
@@ -917,33 +727,23 @@ fn ComplaintUpdateForm(
             Some(ComplaintStatus::Resolved | ComplaintStatus::Closed)
         ) && res.is_none()
         {
-            error.set(Some(local_problem(&[("resolution", "required")])));
-            focus_first_invalid();
+            submit.invalid(&[("resolution", "required")]);
             return;
         }
-        error.set(None);
-        busy.set(true);
-        let path = format!("/complaints/{}", encode_query_value(&id));
+        let id = id.clone();
         let body = ComplaintUpdate {
             status: st,
             owner_id: None,
             resolution: res,
         };
         let number = number.clone();
-        spawn_local(async move {
-            let r = api.patch::<_, ComplaintDto>(&path, &body).await;
-            busy.try_set(false);
-            match r {
-                Ok(_) => {
-                    resolving.try_set(None);
-                    on_done.run(i18n.tf(Key::ComplaintUpdated, &[("number", &number)]));
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-        });
+        submit.send(
+            async move { api.update_complaint(&id, &body).await },
+            move |_| {
+                resolving.try_set(None);
+                on_done.run(i18n.tf(Key::ComplaintUpdated, &[("number", &number)]));
+            },
+        );
     };
     view! {
         <form class="form subform" on:submit=on_submit novalidate aria-labelledby="cmp-update-title">
@@ -952,7 +752,7 @@ fn ComplaintUpdateForm(
             <Select id="cmp-status" label=Key::ColStatus value=status options=options field="status" error=error />
             <Input id="cmp-resolution" label=Key::FieldResolution value=resolution field="resolution" error=error multiline=true />
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary" disabled=busy>{tr!(CommonSave)}</button>
+                <SubmitButton submit=submit label=Key::CommonSave />
                 <button type="button" class="btn btn-secondary" on:click=move |_| resolving.set(None)>{tr!(CommonCancel)}</button>
             </div>
         </form>
@@ -970,8 +770,8 @@ fn ComplaintForm(
     let open = RwSignal::new(false);
     let category = RwSignal::new(ComplaintCategory::HighBill.as_str().to_string());
     let description = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
     let options = Signal::derive(move || {
         ComplaintCategory::ALL
             .iter()
@@ -985,20 +785,17 @@ fn ComplaintForm(
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let Some(desc) = format::non_empty(&description.get_untracked()) else {
-            error.set(Some(local_problem(&[("description", "required")])));
-            focus_first_invalid();
+            submit.invalid(&[("description", "required")]);
             return;
         };
         let Some(cat) = ComplaintCategory::parse(&category.get_untracked()) else {
-            error.set(Some(local_problem(&[("category", "required")])));
+            submit.invalid(&[("category", "required")]);
             return;
         };
-        error.set(None);
-        busy.set(true);
         let body = ComplaintInput {
             customer_id: customer_id.clone(),
             account_id: Some(account_id.clone()),
@@ -1006,54 +803,26 @@ fn ComplaintForm(
             description: desc,
             owner_id: None,
         };
-        spawn_local(async move {
-            let r = api.post::<_, ComplaintDto>("/complaints", &body).await;
-            busy.try_set(false);
-            match r {
-                Ok(c) => {
-                    description.try_set(String::new());
-                    open.try_set(false);
-                    on_done.run(i18n.tf(Key::ComplaintOpened, &[("number", &c.number)]));
-                    focus_id("acct-complaints");
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
+        submit.send(async move { api.open_complaint(&body).await }, move |c| {
+            description.try_set(String::new());
+            open.try_set(false);
+            on_done.run(i18n.tf(Key::ComplaintOpened, &[("number", &c.number)]));
+            focus_id("acct-complaints");
         });
     };
     view! {
-        {move || {
-            (!open.get())
-                .then(|| {
-                    view! {
-                        <button
-                            type="button"
-                            class="btn btn-secondary"
-                            id="complaint-open"
-                            on:click=move |_| {
-                                open.set(true);
-                                focus_id("cmp-category");
-                            }
-                        >
-                            {tr!(ComplaintOpen)}
-                        </button>
-                    }
-                })
-        }}
-        <Show when=move || open.get()>
+        <Disclosure open=open label=Key::ComplaintOpen id="complaint-open" focus="cmp-category">
             <form class="form subform" on:submit=on_submit.clone() novalidate aria-labelledby="cmp-form-title">
                 <h3 id="cmp-form-title">{tr!(ComplaintOpenTitle)}</h3>
                 <ErrorAlert error=error />
                 <Select id="cmp-category" label=Key::FieldCategory value=category options=options field="category" error=error />
                 <Input id="cmp-description" label=Key::FieldDescription value=description field="description" error=error multiline=true required=true />
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" disabled=busy>{tr!(ComplaintOpen)}</button>
+                    <SubmitButton submit=submit label=Key::ComplaintOpen />
                     <button type="button" class="btn btn-secondary" on:click=move |_| open.set(false)>{tr!(CommonCancel)}</button>
                 </div>
             </form>
-        </Show>
+        </Disclosure>
     }
 }
 
@@ -1063,17 +832,7 @@ pub fn contact_table(i18n: I18n, list: Vec<ContactDto>) -> AnyView {
         return view! { <p class="empty">{move || i18n.t(Key::OverviewNoContacts)}</p> }.into_any();
     }
     view! {
-        <div class="table-wrap">
-            <table class="table contact-table">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || i18n.t(Key::ColAt)}</th>
-                        <th scope="col">{move || i18n.t(Key::ColChannel)}</th>
-                        <th scope="col">{move || i18n.t(Key::ColSubject)}</th>
-                        <th scope="col">{move || i18n.t(Key::ColStaff)}</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <Table columns=vec![col(Key::ColAt), col(Key::ColChannel), col(Key::ColSubject), col(Key::ColStaff)] class="contact-table">
                     {list
                         .into_iter()
                         .map(|c| {
@@ -1092,9 +851,7 @@ pub fn contact_table(i18n: I18n, list: Vec<ContactDto>) -> AnyView {
                             }
                         })
                         .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </Table>
     }
     .into_any()
 }
@@ -1113,8 +870,8 @@ pub fn ContactForm(
     let direction = RwSignal::new(ContactDirection::Inbound.as_str().to_string());
     let subject = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
     let channels = Signal::derive(move || {
         ContactChannel::ALL
             .iter()
@@ -1128,12 +885,11 @@ pub fn ContactForm(
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let Some(subj) = format::non_empty(&subject.get_untracked()) else {
-            error.set(Some(local_problem(&[("subject", "required")])));
-            focus_first_invalid();
+            submit.invalid(&[("subject", "required")]);
             return;
         };
         let (Some(ch), Some(dir)) = (
@@ -1142,9 +898,7 @@ pub fn ContactForm(
         ) else {
             return;
         };
-        error.set(None);
-        busy.set(true);
-        let path = format!("/customers/{}/contacts", encode_query_value(&customer_id));
+        let cid = customer_id.clone();
         let req = ContactInput {
             account_id: account_id.clone(),
             channel: ch,
@@ -1152,44 +906,19 @@ pub fn ContactForm(
             subject: subj,
             body: format::non_empty(&body.get_untracked()),
         };
-        spawn_local(async move {
-            let r = api.post::<_, Vec<ContactDto>>(&path, &req).await;
-            busy.try_set(false);
-            match r {
-                Ok(_) => {
-                    subject.try_set(String::new());
-                    body.try_set(String::new());
-                    open.try_set(false);
-                    on_done.run(i18n.t(Key::ContactLogged).to_string());
-                    focus_id("acct-contacts");
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-        });
+        submit.send(
+            async move { api.log_contact(&cid, &req).await },
+            move |_| {
+                subject.try_set(String::new());
+                body.try_set(String::new());
+                open.try_set(false);
+                on_done.run(i18n.t(Key::ContactLogged).to_string());
+                focus_id("acct-contacts");
+            },
+        );
     };
     view! {
-        {move || {
-            (!open.get())
-                .then(|| {
-                    view! {
-                        <button
-                            type="button"
-                            class="btn btn-secondary"
-                            id="contact-open"
-                            on:click=move |_| {
-                                open.set(true);
-                                focus_id("contact-channel");
-                            }
-                        >
-                            {tr!(ContactLog)}
-                        </button>
-                    }
-                })
-        }}
-        <Show when=move || open.get()>
+        <Disclosure open=open label=Key::ContactLog id="contact-open" focus="contact-channel">
             <form class="form subform" on:submit=on_submit.clone() novalidate aria-labelledby="contact-form-title">
                 <h3 id="contact-form-title">{tr!(ContactLogTitle)}</h3>
                 <ErrorAlert error=error />
@@ -1206,10 +935,10 @@ pub fn ContactForm(
                 <Input id="contact-subject" label=Key::FieldSubject value=subject field="subject" error=error required=true />
                 <Input id="contact-body" label=Key::FieldContactBody value=body field="body" error=error multiline=true />
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" disabled=busy>{tr!(ContactLog)}</button>
+                    <SubmitButton submit=submit label=Key::ContactLog />
                     <button type="button" class="btn btn-secondary" on:click=move |_| open.set(false)>{tr!(CommonCancel)}</button>
                 </div>
             </form>
-        </Show>
+        </Disclosure>
     }
 }

@@ -1,13 +1,16 @@
 //! `/staff/accounts` (search and list) and the portal's account detail.
 
-use cistern_shared::dto::{AccountDto, AccountSummaryDto, Page, SEARCH_RESULT_WINDOW};
+use cistern_shared::dto::{AccountDto, AccountSummaryDto, SEARCH_RESULT_WINDOW};
+use cistern_shared::query::AccountQuery;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::api::{encode_query_value, query_string, use_api};
-use crate::components::{LoadError, Loading, Pager, StatusBadge};
+use crate::components::{
+    col, loaded_or, or_not_set, yes_no, Fact, Facts, Pager, StatusBadge, Table,
+};
 use crate::format;
 use crate::i18n::{locale_key, use_i18n, Key};
 use crate::pages::dashboard::frequency;
@@ -31,15 +34,13 @@ pub fn AccountsPage() -> impl IntoView {
     });
     let input = RwSignal::new(q.get_untracked());
     let data = LocalResource::new(move || {
-        let path = format!(
-            "/accounts{}",
-            query_string(&[
-                ("q", q.get()),
-                ("page", page.get().to_string()),
-                ("per_page", PER_PAGE.to_string())
-            ])
-        );
-        async move { api.get::<Page<AccountSummaryDto>>(&path).await }
+        let query = AccountQuery {
+            q: format::non_empty(&q.get()),
+            page: Some(page.get()),
+            per_page: Some(PER_PAGE),
+            ..Default::default()
+        };
+        async move { api.search_accounts(&query).await }
     });
     let navigate = use_navigate();
     let nav2 = navigate.clone();
@@ -87,12 +88,7 @@ pub fn AccountsPage() -> impl IntoView {
             </div>
             <p class="hint" id="account-search-hint">{tr!(AccountsSearchHint)}</p>
         </form>
-        {move || match data.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
-            Some(Ok(p)) if p.items.is_empty() => view! { <p class="empty">{move || i18n.t(Key::AccountsNone)}</p> }.into_any(),
-            Some(Ok(p)) => view! { <AccountTable items=p.items base="/staff/accounts" /> }.into_any(),
-        }}
+        {move || loaded_or(data.get(), |p| account_table_or_none(p.items, Key::AccountsNone))}
         {move || {
             window
                 .get()
@@ -117,21 +113,27 @@ pub fn AccountsPage() -> impl IntoView {
     }
 }
 
+/// The accounts as a table, or `none` when there are none.
+pub fn account_table_or_none(items: Vec<AccountSummaryDto>, none: Key) -> AnyView {
+    if items.is_empty() {
+        let i18n = use_i18n();
+        view! { <p class="empty">{move || i18n.t(none)}</p> }.into_any()
+    } else {
+        view! { <AccountTable items=items base="/staff/accounts" /> }.into_any()
+    }
+}
+
 #[component]
 pub fn AccountTable(items: Vec<AccountSummaryDto>, base: &'static str) -> impl IntoView {
+    let columns = vec![
+        col(Key::ColNumber),
+        col(Key::ColCustomer),
+        col(Key::ColAddress),
+        col(Key::ColCycle),
+        col(Key::ColStatus),
+    ];
     view! {
-        <div class="table-wrap">
-            <table class="table" id="account-table">
-                <thead>
-                    <tr>
-                        <th scope="col">{tr!(ColNumber)}</th>
-                        <th scope="col">{tr!(ColCustomer)}</th>
-                        <th scope="col">{tr!(ColAddress)}</th>
-                        <th scope="col">{tr!(ColCycle)}</th>
-                        <th scope="col">{tr!(ColStatus)}</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <Table columns=columns id="account-table">
                     {items
                         .into_iter()
                         .map(|a| {
@@ -147,9 +149,7 @@ pub fn AccountTable(items: Vec<AccountSummaryDto>, base: &'static str) -> impl I
                             }
                         })
                         .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </Table>
     }
 }
 
@@ -162,24 +162,18 @@ pub fn AccountDetail(back_href: &'static str, back_label: Key) -> impl IntoView 
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let data = LocalResource::new(move || {
-        let path = format!("/accounts/{}", encode_query_value(&id.get()));
-        async move { api.get::<AccountDto>(&path).await }
+        let id = id.get();
+        async move { api.account(&id).await }
     });
     view! {
         <p class="back"><A href=back_href>"← " {move || i18n.t(back_label)}</A></p>
-        {move || match data.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
-            Some(Ok(a)) => view! { <AccountBody a=a /> }.into_any(),
-        }}
+        {move || loaded_or(data.get(), |a| view! { <AccountBody a=a /> }.into_any())}
     }
 }
 
-fn or_not_set(i18n: crate::i18n::I18n, v: Option<String>) -> impl Fn() -> String {
-    move || {
-        v.clone()
-            .unwrap_or_else(|| i18n.t(Key::CommonNotSet).to_string())
-    }
+/// The value or "Not set", in the language of the moment.
+fn not_set(i18n: crate::i18n::I18n, v: Option<String>) -> impl Fn() -> String {
+    move || or_not_set(i18n, v.clone())
 }
 
 #[component]
@@ -200,58 +194,43 @@ fn AccountBody(a: AccountDto) -> impl IntoView {
         <div class="grid-3">
             <section class="card" aria-labelledby="acct-details">
                 <h2 id="acct-details">{tr!(AccountDetails)}</h2>
-                <dl class="facts">
-                    <dt>{tr!(ColNumber)}</dt>
-                    <dd id="account-number">{a.number.clone()}</dd>
-                    <dt>{tr!(AccountOccupant)}</dt>
-                    <dd>
+                <Facts>
+                    <Fact label=Key::ColNumber id="account-number">{a.number.clone()}</Fact>
+                    <Fact label=Key::AccountOccupant>
                         {move || match occupant.as_str() {
                             "owner" => i18n.t(Key::OccupantOwner).to_string(),
                             "tenant" => i18n.t(Key::OccupantTenant).to_string(),
                             other => other.to_string(),
                         }}
-                    </dd>
-                    <dt>{tr!(AccountCycle)}</dt>
-                    <dd>{format!("{} — {}", a.cycle.code, a.cycle.name)} " (" {move || frequency(i18n, months)} ")"</dd>
-                    <dt>{tr!(AccountOpenedOn)}</dt>
-                    <dd>{format::date(a.opened_on)}</dd>
-                    <dt>{tr!(AccountClosedOn)}</dt>
-                    <dd>{or_not_set(i18n, closed)}</dd>
-                    <dt>{tr!(AccountDepositRequired)}</dt>
-                    <dd>{format::money(a.deposit_required)}</dd>
-                </dl>
+                    </Fact>
+                    <Fact label=Key::AccountCycle>{format!("{} — {}", a.cycle.code, a.cycle.name)} " (" {move || frequency(i18n, months)} ")"</Fact>
+                    <Fact label=Key::AccountOpenedOn>{format::date(a.opened_on)}</Fact>
+                    <Fact label=Key::AccountClosedOn>{not_set(i18n, closed)}</Fact>
+                    <Fact label=Key::AccountDepositRequired>{format::money(a.deposit_required)}</Fact>
+                </Facts>
             </section>
             <section class="card" aria-labelledby="acct-customer">
                 <h2 id="acct-customer">{tr!(AccountCustomer)}</h2>
-                <dl class="facts">
-                    <dt>{tr!(AccountCustomerName)}</dt>
-                    <dd id="customer-name">{a.customer.name.clone()}</dd>
-                    <dt>{tr!(AccountCustomerType)}</dt>
-                    <dd>
+                <Facts>
+                    <Fact label=Key::AccountCustomerName id="customer-name">{a.customer.name.clone()}</Fact>
+                    <Fact label=Key::AccountCustomerType>
                         {move || {
                             if is_org { i18n.t(Key::AccountOrganisation) } else { i18n.t(Key::AccountPerson) }
                         }}
-                    </dd>
-                    <dt>{tr!(AccountMailingAddress)}</dt>
-                    <dd class="pre">{a.customer.mailing_address.clone()}</dd>
-                    <dt>{tr!(AccountPhone)}</dt>
-                    <dd>{or_not_set(i18n, a.customer.phone.clone())}</dd>
-                    <dt>{tr!(AccountEmail)}</dt>
-                    <dd>{or_not_set(i18n, a.customer.email.clone())}</dd>
-                    <dt>{tr!(AccountPreferredLanguage)}</dt>
-                    <dd>{move || i18n.t(locale_key(pref))}</dd>
-                </dl>
+                    </Fact>
+                    <Fact label=Key::AccountMailingAddress class="pre">{a.customer.mailing_address.clone()}</Fact>
+                    <Fact label=Key::AccountPhone>{not_set(i18n, a.customer.phone.clone())}</Fact>
+                    <Fact label=Key::AccountEmail>{not_set(i18n, a.customer.email.clone())}</Fact>
+                    <Fact label=Key::AccountPreferredLanguage>{move || i18n.t(locale_key(pref))}</Fact>
+                </Facts>
             </section>
             <section class="card" aria-labelledby="acct-premise">
                 <h2 id="acct-premise">{tr!(AccountPremise)}</h2>
-                <dl class="facts">
-                    <dt>{tr!(AccountServiceAddress)}</dt>
-                    <dd>{a.premise.service_address.clone()}</dd>
-                    <dt>{tr!(AccountParcel)}</dt>
-                    <dd>{or_not_set(i18n, a.premise.parcel.clone())}</dd>
-                    <dt>{tr!(AccountInsideCity)}</dt>
-                    <dd>{move || if inside { i18n.t(Key::CommonYes) } else { i18n.t(Key::CommonNo) }}</dd>
-                </dl>
+                <Facts>
+                    <Fact label=Key::AccountServiceAddress>{a.premise.service_address.clone()}</Fact>
+                    <Fact label=Key::AccountParcel>{not_set(i18n, a.premise.parcel.clone())}</Fact>
+                    <Fact label=Key::AccountInsideCity>{move || yes_no(i18n, inside)}</Fact>
+                </Facts>
             </section>
         </div>
     }

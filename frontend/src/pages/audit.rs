@@ -1,12 +1,13 @@
 //! `/staff/audit` (admin, auditor): the audit trail, filterable by entity type and actor.
 
-use cistern_shared::dto::{AuditEntryDto, Page};
+use cistern_shared::dto::AuditEntryDto;
+use cistern_shared::query::AuditQuery;
 use cistern_shared::Role;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use crate::api::{query_string, use_api, use_auth};
-use crate::components::{LoadError, Loading, Pager};
+use crate::api::{use_api, use_auth};
+use crate::components::{col, loaded_or, Pager, Table};
 use crate::format;
 use crate::i18n::{use_i18n, Key};
 use crate::tr;
@@ -46,16 +47,14 @@ fn AuditTrail() -> impl IntoView {
     let filters = RwSignal::new((String::new(), String::new()));
     let data = LocalResource::new(move || {
         let (entity_type, actor) = filters.get();
-        let path = format!(
-            "/audit{}",
-            query_string(&[
-                ("page", page.get().to_string()),
-                ("per_page", PER_PAGE.to_string()),
-                ("entity_type", entity_type),
-                ("actor", actor),
-            ])
-        );
-        async move { api.get::<Page<AuditEntryDto>>(&path).await }
+        let query = AuditQuery {
+            entity_type: format::non_empty(&entity_type),
+            actor: format::non_empty(&actor),
+            page: Some(page.get()),
+            per_page: Some(PER_PAGE),
+            ..Default::default()
+        };
+        async move { api.audit(&query).await }
     });
     let total = Signal::derive(move || {
         data.get()
@@ -96,33 +95,18 @@ fn AuditTrail() -> impl IntoView {
                 <button type="button" class="btn btn-secondary" on:click=clear>{tr!(AuditClear)}</button>
             </div>
         </form>
-        {move || match data.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
-            Some(Ok(p)) if p.items.is_empty() => view! { <p class="empty">{tr!(AuditNone)}</p> }.into_any(),
-            Some(Ok(p)) => {
+        {move || loaded_or(data.get(), |v| match v {
+            p if p.items.is_empty() => view! { <p class="empty">{tr!(AuditNone)}</p> }.into_any(),
+            p => {
+                let columns = [Key::ColAt, Key::ColActor, Key::ColAction, Key::ColEntity, Key::ColReason, Key::ColChanges];
                 view! {
-                    <div class="table-wrap">
-                        <table class="table" id="audit-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{tr!(ColAt)}</th>
-                                    <th scope="col">{tr!(ColActor)}</th>
-                                    <th scope="col">{tr!(ColAction)}</th>
-                                    <th scope="col">{tr!(ColEntity)}</th>
-                                    <th scope="col">{tr!(ColReason)}</th>
-                                    <th scope="col">{tr!(ColChanges)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {p.items.into_iter().map(|e| view! { <AuditRow e=e /> }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <Table columns=columns.into_iter().map(col).collect() id="audit-table">
+                        {p.items.into_iter().map(|e| view! { <AuditRow e=e /> }).collect_view()}
+                    </Table>
                 }
                     .into_any()
             }
-        }}
+        })}
         <Pager page=page per_page=PER_PAGE total=total on_page=Callback::new(move |p| page.set(p)) />
     }
 }

@@ -5,37 +5,30 @@ use cistern_shared::customers::{CustomerDetailDto, CustomerInput};
 use cistern_shared::dto::Locale;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
-use crate::api::{encode_query_value, use_api, use_auth, ApiError};
+use crate::api::{use_api, use_auth};
 use crate::app::can_edit_records;
 use crate::components::{
-    focus_first_invalid, focus_id, local_problem, Check, ErrorAlert, Input, LoadError, Loading,
-    Select, StatusMessage,
+    Check, EditButton, ErrorAlert, Fact, Facts, Input, Loaded, Select, StatusMessage, Submit,
+    SubmitButton,
 };
 use crate::format;
 use crate::i18n::{locale_key, use_i18n, Key};
-use crate::pages::account::{contact_table, ContactForm, Loaded, Phase};
-use crate::pages::accounts::AccountTable;
+use crate::pages::account::{contact_table, ContactForm};
+use crate::pages::accounts::account_table_or_none;
 use crate::tr;
 
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let api = use_api();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let loaded = Loaded::<CustomerDetailDto>::new(api);
-    Effect::new(move |_| loaded.load(format!("/customers/{}", encode_query_value(&id.get()))));
-    let phase = loaded.phase();
+    let loaded =
+        Loaded::<CustomerDetailDto>::from_route_id(
+            move |id| async move { api.customer(&id).await },
+        );
     view! {
         <p class="back"><A href="/staff/accounts">"← " {tr!(AccountBack)}</A></p>
-        {move || match phase.get() {
-            Phase::Loading => view! { <Loading /> }.into_any(),
-            Phase::Failed(e) => view! { <LoadError err=e /> }.into_any(),
-            Phase::Ready => view! { <CustomerBody loaded=loaded /> }.into_any(),
-        }}
+        {loaded.view(move || view! { <CustomerBody loaded=loaded /> }.into_any())}
     }
 }
 
@@ -44,22 +37,10 @@ fn CustomerBody(loaded: Loaded<CustomerDetailDto>) -> impl IntoView {
     let auth = use_auth();
     let i18n = use_i18n();
     let can_edit = Memo::new(move |_| can_edit_records(auth.role()));
-    let c = loaded.data;
-    let cid = c.with_untracked(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default());
-    let text = move |f: &dyn Fn(&CustomerDetailDto) -> String| {
-        c.with(|c| c.as_ref().map(f).unwrap_or_default())
-    };
-    let opt = move |f: &dyn Fn(&CustomerDetailDto) -> Option<String>| {
-        c.with(|c| c.as_ref().and_then(f))
-            .unwrap_or_else(|| i18n.t(Key::CommonNotSet).to_string())
-    };
-    let flag = move |f: &dyn Fn(&CustomerDetailDto) -> bool| {
-        if c.with(|c| c.as_ref().map(f).unwrap_or(false)) {
-            i18n.t(Key::CommonYes)
-        } else {
-            i18n.t(Key::CommonNo)
-        }
-    };
+    let cid = loaded.untracked(|c| c.id.clone());
+    let text = move |f: &dyn Fn(&CustomerDetailDto) -> String| loaded.text(f);
+    let opt = move |f: &dyn Fn(&CustomerDetailDto) -> Option<String>| loaded.or_not_set(i18n, f);
+    let flag = move |f: &dyn Fn(&CustomerDetailDto) -> bool| loaded.yes_no(i18n, f);
     let message = RwSignal::new(None::<String>);
     let editing = RwSignal::new(false);
     let reload = Callback::new(move |msg: String| {
@@ -70,86 +51,39 @@ fn CustomerBody(loaded: Loaded<CustomerDetailDto>) -> impl IntoView {
     view! {
         <div class="page-head" id="customer-head">
             <h1>{move || text(&|c| c.name.clone())}</h1>
-            {move || {
-                can_edit
-                    .get()
-                    .then(|| {
-                        view! {
-                            <button
-                                type="button"
-                                class="btn btn-secondary"
-                                id="customer-edit"
-                                on:click=move |_| {
-                                    editing.set(true);
-                                    focus_id("cf-name");
-                                }
-                            >
-                                {tr!(CommonEdit)}
-                            </button>
-                        }
-                    })
-            }}
+            {move || can_edit.get().then(|| view! { <EditButton editing=editing id="customer-edit" focus="cf-name" /> })}
         </div>
         <StatusMessage message=message />
         <ErrorAlert error=loaded.reload_error />
-        <Show when=move || editing.get()>
-            {
-                let id = cid.clone();
-                move || {
-                    c.get()
-                        .map(|cur| {
-                            view! {
-                                <CustomerForm
-                                    id=id.clone()
-                                    current=cur
-                                    on_saved=Callback::new(move |msg: String| {
-                                        editing.set(false);
-                                        reload.run(msg);
-                                    })
-                                    on_cancel=Callback::new(move |_| editing.set(false))
-                                />
-                            }
-                        })
-                }
-            }
-        </Show>
+        {
+            let id = cid.clone();
+            loaded.edit_form(editing, reload, move |cur, saved, cancel| {
+                view! { <CustomerForm id=id.clone() current=cur on_saved=saved on_cancel=cancel /> }.into_any()
+            })
+        }
         <section class="card" aria-labelledby="customer-details">
             <h2 id="customer-details">{tr!(CustomerDetails)}</h2>
-            <dl class="facts">
-                <dt>{tr!(AccountCustomerType)}</dt>
-                <dd>{move || if c.with(|c| c.as_ref().map(|c| c.is_organisation).unwrap_or(false)) { i18n.t(Key::AccountOrganisation) } else { i18n.t(Key::AccountPerson) }}</dd>
-                <dt>{tr!(FieldMailingAddress)}</dt>
-                <dd class="pre">{move || text(&|c| c.mailing_address.clone())}</dd>
-                <dt>{tr!(FieldPhone)}</dt>
-                <dd>{move || opt(&|c| c.phone.clone())}</dd>
-                <dt>{tr!(FieldPhoneAlt)}</dt>
-                <dd>{move || opt(&|c| c.phone_alt.clone())}</dd>
-                <dt>{tr!(FieldEmail)}</dt>
-                <dd>{move || opt(&|c| c.email.clone())}</dd>
-                <dt>{tr!(AccountPreferredLanguage)}</dt>
-                <dd>{move || c.with(|c| c.as_ref().map(|c| i18n.t(locale_key(c.preferred_locale)))).unwrap_or_default()}</dd>
-                <dt>{tr!(CustomerNotifyEmail)}</dt>
-                <dd>{move || flag(&|c| c.notify_email)}</dd>
-                <dt>{tr!(CustomerNotifyText)}</dt>
-                <dd>{move || flag(&|c| c.notify_text)}</dd>
-                <dt>{tr!(CustomerNotifyMail)}</dt>
-                <dd>{move || flag(&|c| c.notify_mail)}</dd>
-            </dl>
+            <Facts>
+                <Fact label=Key::AccountCustomerType>
+                    {move || if loaded.read(|c| c.is_organisation).unwrap_or(false) { i18n.t(Key::AccountOrganisation) } else { i18n.t(Key::AccountPerson) }}
+                </Fact>
+                <Fact label=Key::FieldMailingAddress class="pre">{move || text(&|c| c.mailing_address.clone())}</Fact>
+                <Fact label=Key::FieldPhone>{move || opt(&|c| c.phone.clone())}</Fact>
+                <Fact label=Key::FieldPhoneAlt>{move || opt(&|c| c.phone_alt.clone())}</Fact>
+                <Fact label=Key::FieldEmail>{move || opt(&|c| c.email.clone())}</Fact>
+                <Fact label=Key::AccountPreferredLanguage>{move || loaded.read(|c| i18n.t(locale_key(c.preferred_locale))).unwrap_or_default()}</Fact>
+                <Fact label=Key::CustomerNotifyEmail>{move || flag(&|c| c.notify_email)}</Fact>
+                <Fact label=Key::CustomerNotifyText>{move || flag(&|c| c.notify_text)}</Fact>
+                <Fact label=Key::CustomerNotifyMail>{move || flag(&|c| c.notify_mail)}</Fact>
+            </Facts>
         </section>
         <section class="card" aria-labelledby="customer-accounts">
             <h2 id="customer-accounts">{tr!(CustomerAccounts)}</h2>
-            {move || {
-                let list = c.with(|c| c.as_ref().map(|c| c.accounts.clone()).unwrap_or_default());
-                if list.is_empty() {
-                    view! { <p class="empty">{tr!(AccountsNone)}</p> }.into_any()
-                } else {
-                    view! { <AccountTable items=list base="/staff/accounts" /> }.into_any()
-                }
-            }}
+            {move || account_table_or_none(loaded.read(|c| c.accounts.clone()).unwrap_or_default(), Key::AccountsNone)}
         </section>
         <section class="card" aria-labelledby="acct-contacts">
             <h2 id="acct-contacts" tabindex="-1">{tr!(OverviewContacts)}</h2>
-            {move || contact_table(i18n, c.with(|c| c.as_ref().map(|c| c.contacts.clone()).unwrap_or_default()))}
+            {move || contact_table(i18n, loaded.read(|c| c.contacts.clone()).unwrap_or_default())}
             {move || can_edit.get().then(|| view! { <ContactForm customer_id=cid2.clone() account_id=None on_done=reload /> })}
         </section>
     }
@@ -174,8 +108,8 @@ fn CustomerForm(
     let notify_email = RwSignal::new(current.notify_email);
     let notify_text = RwSignal::new(current.notify_text);
     let notify_mail = RwSignal::new(current.notify_mail);
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
     let locales = Signal::derive(move || {
         [Locale::En, Locale::Es]
             .into_iter()
@@ -184,7 +118,7 @@ fn CustomerForm(
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let input = CustomerInput {
@@ -217,24 +151,14 @@ fn CustomerForm(
             bad.push(("email", "email"));
         }
         if !bad.is_empty() {
-            error.set(Some(local_problem(&bad)));
-            focus_first_invalid();
+            submit.invalid(&bad);
             return;
         }
-        error.set(None);
-        busy.set(true);
-        let path = format!("/customers/{}", encode_query_value(&id));
-        spawn_local(async move {
-            let r = api.put::<_, CustomerDetailDto>(&path, &input).await;
-            busy.try_set(false);
-            match r {
-                Ok(_) => on_saved.run(i18n.t(Key::CommonSaved).to_string()),
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-        });
+        let id = id.clone();
+        submit.send(
+            async move { api.update_customer(&id, &input).await },
+            move |_| on_saved.run(i18n.t(Key::CommonSaved).to_string()),
+        );
     };
     view! {
         <section class="card" aria-labelledby="customer-form-title">
@@ -255,7 +179,7 @@ fn CustomerForm(
                     <Check id="cf-notify-mail" label=Key::CustomerNotifyMail checked=notify_mail />
                 </fieldset>
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" disabled=busy>{tr!(CommonSave)}</button>
+                    <SubmitButton submit=submit label=Key::CommonSave />
                     <button type="button" class="btn btn-secondary" on:click=move |_| on_cancel.run(())>{tr!(CommonCancel)}</button>
                 </div>
             </form>

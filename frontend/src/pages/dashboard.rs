@@ -4,7 +4,7 @@ use cistern_shared::dto::{CycleDto, DashboardDto};
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::{LoadError, Loading, StatusBadge};
+use crate::components::{col, loaded_or, num_col, StatusBadge, Table};
 use crate::format;
 use crate::i18n::{use_i18n, I18n, Key};
 use crate::tr;
@@ -12,17 +12,12 @@ use crate::tr;
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let api = use_api();
-    let data =
-        LocalResource::new(move || async move { api.get::<DashboardDto>("/dashboard").await });
+    let data = LocalResource::new(move || async move { api.dashboard().await });
     view! {
         <div class="page-head" id="dashboard">
             <h1>{tr!(DashboardTitle)}</h1>
         </div>
-        {move || match data.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
-            Some(Ok(d)) => view! { <DashboardBody d=d /> }.into_any(),
-        }}
+        {move || loaded_or(data.get(), |d| view! { <DashboardBody d=d /> }.into_any())}
     }
 }
 
@@ -68,14 +63,7 @@ fn DashboardBody(d: DashboardDto) -> impl IntoView {
         <div class="grid-2">
             <section class="card" aria-labelledby="by-status-title">
                 <h2 id="by-status-title">{tr!(DashboardAccountsByStatus)}</h2>
-                <table class="table" id="accounts-by-status">
-                    <thead>
-                        <tr>
-                            <th scope="col">{tr!(ColStatus)}</th>
-                            <th scope="col" class="num">{tr!(ColAccounts)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
+                <Table columns=vec![col(Key::ColStatus), num_col(Key::ColAccounts)] bare=true id="accounts-by-status">
                         {statuses
                             .into_iter()
                             .map(|s| {
@@ -87,24 +75,14 @@ fn DashboardBody(d: DashboardDto) -> impl IntoView {
                                 }
                             })
                             .collect_view()}
-                    </tbody>
-                </table>
+                </Table>
             </section>
             <section class="card" aria-labelledby="cycles-title">
                 <h2 id="cycles-title">{tr!(DashboardCycles)}</h2>
                 {if has_cycles {
                     view! {
                         <CycleChart cycles=cycles_for_chart />
-                        <table class="table" id="cycles">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{tr!(ColCode)}</th>
-                                    <th scope="col">{tr!(ColCycle)}</th>
-                                    <th scope="col">{tr!(ColFrequency)}</th>
-                                    <th scope="col" class="num">{tr!(ColAccounts)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
+                        <Table columns=vec![col(Key::ColCode), col(Key::ColCycle), col(Key::ColFrequency), num_col(Key::ColAccounts)] bare=true id="cycles">
                                 {cycles
                                     .into_iter()
                                     .map(|c| {
@@ -119,8 +97,7 @@ fn DashboardBody(d: DashboardDto) -> impl IntoView {
                                         }
                                     })
                                     .collect_view()}
-                            </tbody>
-                        </table>
+                        </Table>
                     }
                         .into_any()
                 } else {

@@ -4,13 +4,13 @@
 //! language. Switching the language asks again, so the explanation follows.
 
 use chrono::{Datelike, NaiveDate};
+use cistern_shared::query::QuoteQuery;
 use cistern_shared::rates::{Period, QuoteInput, Volume, VolumeUnit};
 use cistern_shared::rates_api::{RateQuoteDto, RateQuoteRequest};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{use_api, ApiError};
-use crate::components::{local_problem, Input, Select};
+use crate::components::{focus_first_invalid, local_problem, Input, Select, Submit, SubmitButton};
 use crate::format;
 use crate::i18n::{use_i18n, I18n, Key};
 use crate::pages::rates::{rate_error_key, Explanation, QuoteTable};
@@ -58,29 +58,29 @@ pub fn EstimatorPage() -> impl IntoView {
     let from = RwSignal::new(format::date(start));
     let to = RwSignal::new(format::date(end));
     let local_error = RwSignal::new(None::<ApiError>);
-    let failed = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let failed = submit.error;
     let result = RwSignal::new(None::<(RateQuoteDto, bool)>);
     let last = StoredValue::new(None::<(RateQuoteRequest, bool)>);
 
     let run = move |req: RateQuoteRequest, assumed: bool| {
-        busy.set(true);
-        failed.set(None);
         last.set_value(Some((req.clone(), assumed)));
-        let path = format!("/rate-quotes?lang={}", i18n.locale().as_str());
-        spawn_local(async move {
-            let r = api.post::<_, RateQuoteDto>(&path, &req).await;
-            busy.try_set(false);
-            match r {
+        let q = QuoteQuery {
+            lang: Some(i18n.locale()),
+        };
+        submit.send_then(
+            async move { api.rate_quote(&q, &req).await },
+            move |r| match r {
                 Ok(q) => {
                     result.try_set(Some((q, assumed)));
+                    None
                 }
                 Err(e) => {
                     result.try_set(None);
-                    failed.try_set(Some(e));
+                    Some(e)
                 }
-            }
-        });
+            },
+        );
     };
 
     // The explanation comes from the server in one language: ask again after a switch.
@@ -96,7 +96,7 @@ pub fn EstimatorPage() -> impl IntoView {
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let mut bad: Vec<(&str, &str)> = Vec::new();
@@ -134,7 +134,7 @@ pub fn EstimatorPage() -> impl IntoView {
         let (Some(amount), Some(start), Some(end), true) = (amount, start, end, bad.is_empty())
         else {
             local_error.set(Some(local_problem(&bad)));
-            crate::components::focus_first_invalid();
+            focus_first_invalid();
             return;
         };
         local_error.set(None);
@@ -206,9 +206,7 @@ pub fn EstimatorPage() -> impl IntoView {
                 <Input id="estimate-from" label=Key::EstimateFrom value=from field="from" error=local input_type="date" />
                 <Input id="estimate-to" label=Key::EstimateTo value=to field="to" error=local input_type="date" />
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" id="estimate-submit" disabled=busy>
-                        {tr!(EstimateSubmit)}
-                    </button>
+                    <SubmitButton submit=submit label=Key::EstimateSubmit id="estimate-submit" />
                 </div>
             </div>
             <div class="alert alert-error" role="alert" id="estimate-error">

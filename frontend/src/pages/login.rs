@@ -3,12 +3,11 @@
 use cistern_shared::dto::LoginRequest;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
 
-use crate::api::{use_api, use_auth, ApiError};
+use crate::api::{use_api, use_auth};
 use crate::app::{gate, home_path, replace, Gate};
-use crate::components::{ErrorAlert, TextField};
+use crate::components::{ErrorAlert, Submit, TextField};
 use crate::i18n::{use_i18n, Key};
 use crate::tr;
 
@@ -20,13 +19,13 @@ pub fn LoginPage() -> impl IntoView {
     let g = gate(auth);
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
+    let submit = Submit::new();
+    let error = submit.error;
     let local_error = RwSignal::new(None::<Key>);
-    let busy = RwSignal::new(false);
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let u = username.get_untracked().trim().to_string();
@@ -37,20 +36,15 @@ pub fn LoginPage() -> impl IntoView {
             return;
         }
         local_error.set(None);
-        busy.set(true);
-        spawn_local(async move {
-            let result = api
-                .login(&LoginRequest {
-                    username: u,
-                    password: p,
-                })
-                .await;
-            busy.try_set(false);
-            if let Err(e) = result {
+        let body = LoginRequest {
+            username: u,
+            password: p,
+        };
+        // On success the session is set and the redirect below takes us home.
+        submit.send_then(async move { api.login(&body).await }, move |r| {
+            r.err().inspect(|_| {
                 password.try_set(String::new());
-                error.try_set(Some(e));
-            }
-            // On success the session is set and the redirect below takes us home.
+            })
         });
     };
 
@@ -82,8 +76,8 @@ pub fn LoginPage() -> impl IntoView {
                     autocomplete="current-password"
                     required=true
                 />
-                <button type="submit" id="login-submit" class="btn btn-primary btn-block" disabled=busy>
-                    {move || if busy.get() { i18n.t(Key::LoginSubmitting) } else { i18n.t(Key::LoginSubmit) }}
+                <button type="submit" id="login-submit" class="btn btn-primary btn-block" disabled=submit.busy>
+                    {move || if submit.busy.get() { i18n.t(Key::LoginSubmitting) } else { i18n.t(Key::LoginSubmit) }}
                 </button>
             </form>
         </section>

@@ -4,16 +4,15 @@
 use cistern_shared::meters::{
     MeterDto, MeterInput, MeterKind, MeterStatus, MeterUnit, RegisterCode, RegisterDto,
 };
+use cistern_shared::query::MeterQuery;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api::{encode_query_value, query_string, use_api, use_auth, ApiError};
+use crate::api::{encode_query_value, use_api, use_auth};
 use crate::app::can_keep_meters;
 use crate::components::{
-    focus_first_invalid, local_problem, Badge, ErrorAlert, Input, LoadError, Loading, Select,
-    StatusMessage,
+    col, loaded_or, Badge, ErrorAlert, Input, Select, StatusMessage, Submit, SubmitButton, Table,
 };
 use crate::format;
 use crate::i18n::{meter_kind_key, meter_status_key, meter_unit_key, use_i18n, Key};
@@ -30,8 +29,11 @@ pub fn MetersPage() -> impl IntoView {
     let applied = RwSignal::new((status_in.get_untracked(), String::new()));
     let data = LocalResource::new(move || {
         let (status, q) = applied.get();
-        let path = format!("/meters{}", query_string(&[("status", status), ("q", q)]));
-        async move { api.get::<Vec<MeterDto>>(&path).await }
+        let query = MeterQuery {
+            status: MeterStatus::parse(&status),
+            q: format::non_empty(&q),
+        };
+        async move { api.meters(&query).await }
     });
     let message = RwSignal::new(None::<String>);
     let statuses = Signal::derive(move || {
@@ -64,28 +66,13 @@ pub fn MetersPage() -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{tr!(AuditApply)}</button>
             </div>
         </form>
-        {move || match data.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{tr!(MetersNone)}</p> }.into_any(),
-            Some(Ok(list)) => {
+        {move || loaded_or(data.get(), |v| match v {
+            list if list.is_empty() => view! { <p class="empty">{tr!(MetersNone)}</p> }.into_any(),
+            list => {
                 let n = list.len();
                 view! {
                     <p class="muted small">{move || i18n.tf(Key::MetersCount, &[("n", &n.to_string())])}</p>
-                    <div class="table-wrap">
-                        <table class="table" id="meter-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{tr!(FieldSerial)}</th>
-                                    <th scope="col">{tr!(FieldSize)}</th>
-                                    <th scope="col">{tr!(FieldMeterKind)}</th>
-                                    <th scope="col">{tr!(FieldMeterUnit)}</th>
-                                    <th scope="col">{tr!(MetersMake)}</th>
-                                    <th scope="col">{tr!(ColStatus)}</th>
-                                    <th scope="col">{tr!(ColPremise)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
+                    <Table columns=vec![col(Key::FieldSerial), col(Key::FieldSize), col(Key::FieldMeterKind), col(Key::FieldMeterUnit), col(Key::MetersMake), col(Key::ColStatus), col(Key::ColPremise)] id="meter-table">
                                 {list
                                     .into_iter()
                                     .map(|m| {
@@ -114,13 +101,11 @@ pub fn MetersPage() -> impl IntoView {
                                         }
                                     })
                                     .collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    </Table>
                 }
                     .into_any()
             }
-        }}
+        })}
         {move || {
             can_add
                 .get()
@@ -149,8 +134,8 @@ fn AddMeterForm(on_added: Callback<MeterDto>) -> impl IntoView {
     let endpoint = RwSignal::new(String::new());
     let digits = RwSignal::new("6".to_string());
     let multiplier = RwSignal::new("1".to_string());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
     let kinds = Signal::derive(move || {
         MeterKind::ALL
             .iter()
@@ -175,7 +160,7 @@ fn AddMeterForm(on_added: Callback<MeterDto>) -> impl IntoView {
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let k = MeterKind::parse(&kind.get_untracked());
@@ -198,8 +183,7 @@ fn AddMeterForm(on_added: Callback<MeterDto>) -> impl IntoView {
             bad.push(("registers", "multiplier"));
         }
         let (Some(k), Some(u), Some(d), Ok(m), true) = (k, u, d, m, bad.is_empty()) else {
-            error.set(Some(local_problem(&bad)));
-            focus_first_invalid();
+            submit.invalid(&bad);
             return;
         };
         let codes: &[RegisterCode] = if k == MeterKind::Compound {
@@ -224,22 +208,10 @@ fn AddMeterForm(on_added: Callback<MeterDto>) -> impl IntoView {
                 })
                 .collect(),
         };
-        error.set(None);
-        busy.set(true);
-        spawn_local(async move {
-            let r = api.post::<_, MeterDto>("/meters", &input).await;
-            busy.try_set(false);
-            match r {
-                Ok(m) => {
-                    serial.try_set(String::new());
-                    endpoint.try_set(String::new());
-                    on_added.run(m);
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
+        submit.send(async move { api.create_meter(&input).await }, move |m| {
+            serial.try_set(String::new());
+            endpoint.try_set(String::new());
+            on_added.run(m);
         });
     };
     view! {
@@ -257,9 +229,7 @@ fn AddMeterForm(on_added: Callback<MeterDto>) -> impl IntoView {
                 <Input id="am-digits" label=Key::MetersDigits value=digits field="registers" error=error inputmode="numeric" hint=Key::MetersDigitsHint />
                 <Input id="am-multiplier" label=Key::MetersMultiplier value=multiplier inputmode="decimal" hint=Key::MetersMultiplierHint />
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" disabled=busy>
-                        {move || if busy.get() { i18n.t(Key::CommonSaving) } else { i18n.t(Key::MetersAdd) }}
-                    </button>
+                    <SubmitButton submit=submit label=Key::MetersAdd busy_label=Key::CommonSaving />
                 </div>
             </form>
         </section>

@@ -8,26 +8,26 @@
 //! a server error sends the wizard back to the step that owns the field.
 
 use cistern_shared::customers::CustomerInput;
-use cistern_shared::dto::{AccountDto, AccountStatus, CycleDto, Locale};
+use cistern_shared::dto::{AccountDto, AccountStatus, Locale};
 use cistern_shared::meters::MeterDto;
 use cistern_shared::orders::{MoveInRequest, MoveInResult, Occupant};
 use cistern_shared::premises::{PremiseDetailDto, PremiseInput};
 use cistern_shared::{ErrorCode, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{encode_query_value, use_api, use_auth, ApiError};
 use crate::app::{can_edit_records, Forbidden};
 use crate::components::{
-    focus_first_invalid, focus_id, local_problem, Check, ErrorAlert, Input, Radios, Select,
-    SheetButton, StatusBadge,
+    col, focus_id, local_problem, Check, ErrorAlert, Input, Radios, Select, SheetButton,
+    StatusBadge, Submit, SubmitButton, Table,
 };
 use crate::format;
 use crate::i18n::{locale_key, occupant_key, order_type_key, use_i18n, I18n, Key};
 use crate::pages::account::sheet_label;
+use crate::pages::premises::{count_or, premise_problems};
 use crate::pickers::{meter_line, AccountFinder, PremiseFinder, StockMeterPicker};
 use crate::tr;
 
@@ -56,6 +56,8 @@ impl Step {
 #[derive(Clone, Copy)]
 struct Wizard {
     step: RwSignal<Step>,
+    /// Sends the wizard's requests; its `error` is the one every step shows.
+    submit: Submit,
     error: RwSignal<Option<ApiError>>,
     busy: RwSignal<bool>,
     // customer
@@ -92,10 +94,12 @@ struct Wizard {
 
 impl Wizard {
     fn new() -> Wizard {
+        let submit = Submit::new();
         Wizard {
             step: RwSignal::new(Step::Customer),
-            error: RwSignal::new(None),
-            busy: RwSignal::new(false),
+            submit,
+            error: submit.error,
+            busy: submit.busy,
             customer_mode: RwSignal::new("new".into()),
             existing: RwSignal::new(None),
             name: RwSignal::new(String::new()),
@@ -167,8 +171,7 @@ impl Wizard {
     }
 
     fn fail(self, e: ApiError) {
-        self.error.set(Some(e));
-        focus_first_invalid();
+        self.submit.fail(e);
     }
 
     fn new_customer(self) -> CustomerInput {
@@ -321,14 +324,14 @@ fn MoveInWizard() -> impl IntoView {
     // `?premise=<id>` (from a premise page): start with that premise chosen.
     if let Some(pid) = query.with_untracked(|q| q.get("premise")) {
         w.premise_id_text.set(pid.clone());
-        spawn_local(async move {
-            if let Ok(p) = api
-                .get::<PremiseDetailDto>(&format!("/premises/{}", encode_query_value(&pid)))
-                .await
-            {
-                w.premise.try_set(Some(p));
-            }
-        });
+        // Not found or not allowed: the premise step shows the id to look up again.
+        w.submit
+            .send_then(async move { api.premise(&pid).await }, move |r| {
+                if let Ok(p) = r {
+                    w.premise.try_set(Some(p));
+                }
+                None
+            });
     }
     view! {
         <div class="page-head" id="movein">
@@ -411,7 +414,6 @@ fn StepButtons(
     #[prop(optional)] next_label: Option<Key>,
     #[prop(optional)] first: bool,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let label = next_label.unwrap_or(Key::WizardNext);
     view! {
         <div class="form-actions wizard-actions">
@@ -424,9 +426,7 @@ fn StepButtons(
                         </button>
                     }
                 })}
-            <button type="submit" class="btn btn-primary" id="wizard-next" disabled=w.busy>
-                {move || if w.busy.get() { i18n.t(Key::CommonSaving) } else { i18n.t(label) }}
-            </button>
+            <SubmitButton submit=w.submit label=label busy_label=Key::CommonSaving id="wizard-next" />
         </div>
     }
 }
@@ -540,8 +540,7 @@ fn CustomerStep(w: Wizard) -> impl IntoView {
 #[component]
 fn PremiseStep(w: Wizard) -> impl IntoView {
     let api = use_api();
-    let cycles =
-        LocalResource::new(move || async move { api.get::<Vec<CycleDto>>("/cycles").await });
+    let cycles = LocalResource::new(move || async move { api.cycles().await });
     let cycle_options = Signal::derive(move || match cycles.get() {
         Some(Ok(list)) => list
             .into_iter()
@@ -576,20 +575,17 @@ fn PremiseStep(w: Wizard) -> impl IntoView {
         focus_id("chosen-premise");
     };
     let load = move |id: String| {
-        w.busy.set(true);
-        spawn_local(async move {
-            let r = api
-                .get::<PremiseDetailDto>(&format!("/premises/{}", encode_query_value(&id)))
-                .await;
-            w.busy.try_set(false);
-            match r {
-                Ok(p) => choose(p),
-                Err(ApiError::Problem(p)) if p.code == ErrorCode::NotFound => {
-                    w.fail(local_problem(&[("premise_id", "unknown")]));
+        w.submit
+            .send_then(async move { api.premise(&id).await }, move |r| match r {
+                Ok(p) => {
+                    choose(p);
+                    None
                 }
-                Err(e) => w.fail(e),
-            }
-        });
+                Err(ApiError::Problem(p)) if p.code == ErrorCode::NotFound => {
+                    Some(local_problem(&[("premise_id", "unknown")]))
+                }
+                Err(e) => Some(e),
+            });
     };
     let lookup = move || match format::non_empty(&w.premise_id_text.get_untracked()) {
         Some(id) => load(id),
@@ -602,52 +598,27 @@ fn PremiseStep(w: Wizard) -> impl IntoView {
         }
         if w.premise_mode.get_untracked() == "new" && w.premise.with_untracked(Option::is_none) {
             // Create the premise, then continue.
-            let seq = format::parse_count(&w.sequence.get_untracked());
-            let units = format::parse_count(&w.units.get_untracked());
             let input = PremiseInput {
                 service_address: w.address.get_untracked().trim().to_string(),
                 parcel: format::non_empty(&w.parcel.get_untracked()),
                 inside_city: w.inside_city.get_untracked(),
                 cycle_code: w.cycle.get_untracked(),
                 route: w.route.get_untracked().trim().to_string(),
-                read_sequence: seq.and_then(|s| i32::try_from(s).ok()).unwrap_or(-1),
-                dwelling_units: units.and_then(|s| i32::try_from(s).ok()).unwrap_or(0),
+                read_sequence: count_or(&w.sequence.get_untracked(), -1),
+                dwelling_units: count_or(&w.units.get_untracked(), 0),
                 notes: None,
             };
-            let mut bad = Vec::new();
-            if input.service_address.chars().count() < 5 {
-                bad.push(("service_address", "length"));
-            }
-            if input.cycle_code.is_empty() {
-                bad.push(("cycle_code", "required"));
-            }
-            if input.route.is_empty() {
-                bad.push(("route", "required"));
-            }
-            if input.read_sequence < 0 {
-                bad.push(("read_sequence", "number"));
-            }
-            if input.dwelling_units < 1 {
-                bad.push(("dwelling_units", "number"));
-            }
+            let bad = premise_problems(&input);
             if !bad.is_empty() {
                 w.fail(local_problem(&bad));
                 return;
             }
-            w.busy.set(true);
-            w.error.set(None);
-            spawn_local(async move {
-                let r = api.post::<_, PremiseDetailDto>("/premises", &input).await;
-                w.busy.try_set(false);
-                match r {
-                    Ok(p) => {
-                        w.premise.try_set(Some(p));
-                        w.meter.try_set(None);
-                        w.next();
-                    }
-                    Err(e) => w.fail(e),
-                }
-            });
+            w.submit
+                .send(async move { api.create_premise(&input).await }, move |p| {
+                    w.premise.try_set(Some(p));
+                    w.meter.try_set(None);
+                    w.next();
+                });
             return;
         }
         match w.premise.get_untracked() {
@@ -852,24 +823,20 @@ fn ReviewStep(w: Wizard) -> impl IntoView {
             w.fail(local_problem(&[("premise_id", "required")]));
             return;
         };
-        w.busy.set(true);
-        w.error.set(None);
-        spawn_local(async move {
-            let r = api.post::<_, MoveInResult>("/move-ins", &req).await;
-            w.busy.try_set(false);
-            match r {
+        w.submit
+            .send_then(async move { api.move_in(&req).await }, move |r| match r {
                 Ok(res) => {
                     w.result.try_set(Some(res));
                     focus_id("movein-done-title");
+                    None
                 }
                 Err(e) => {
                     if let Some(s) = step_of_error(&e) {
                         w.step.try_set(s);
                     }
-                    w.fail(e);
+                    Some(e)
                 }
-            }
-        });
+            });
     };
     let existing = w.customer_mode.get_untracked() == "existing";
     let customer = if existing {
@@ -969,18 +936,7 @@ fn MoveInDone(r: MoveInResult, w: Wizard) -> impl IntoView {
             </dl>
             <p class="hint">{tr!(MoveinDepositHint)}</p>
             <h3>{tr!(MoveinOrdersCreated)}</h3>
-            <div class="table-wrap">
-                <table class="table" id="movein-orders">
-                    <thead>
-                        <tr>
-                            <th scope="col">{tr!(ColOrder)}</th>
-                            <th scope="col">{tr!(ColType)}</th>
-                            <th scope="col">{tr!(ColDue)}</th>
-                            <th scope="col">{tr!(ColMeter)}</th>
-                            <th scope="col">{tr!(ColActions)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
+            <Table columns=vec![col(Key::ColOrder), col(Key::ColType), col(Key::ColDue), col(Key::ColMeter), col(Key::ColActions)] id="movein-orders">
                         {orders
                             .into_iter()
                             .map(|o| {
@@ -998,9 +954,7 @@ fn MoveInDone(r: MoveInResult, w: Wizard) -> impl IntoView {
                                 }
                             })
                             .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            </Table>
             <div class="form-actions">
                 <A href=href attr:class="btn btn-primary">{tr!(MoveinOpenAccount)}</A>
                 <button type="button" class="btn btn-secondary" id="movein-another" on:click=move |_| w.reset()>

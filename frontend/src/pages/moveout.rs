@@ -11,15 +11,14 @@ use cistern_shared::orders::{
 use cistern_shared::premises::PremiseDetailDto;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{encode_query_value, use_api, use_auth, ApiError};
 use crate::app::{can_edit_records, Forbidden};
 use crate::components::{
-    focus_first_invalid, focus_id, local_problem, ErrorAlert, Input, LoadError, Loading, Radios,
-    SheetButton, StatusBadge,
+    focus_id, loaded_or, local_problem, ErrorAlert, Input, Radios, SheetButton, StatusBadge,
+    Submit, SubmitButton,
 };
 use crate::format;
 use crate::i18n::{occupant_key, order_type_key, use_i18n, Key};
@@ -41,8 +40,8 @@ fn WithAccount(title: Key, body: fn(AccountDto) -> AnyView) -> impl IntoView {
     let id = account_id();
     let allowed = Memo::new(move |_| can_edit_records(auth.role()));
     let data = LocalResource::new(move || {
-        let path = format!("/accounts/{}", encode_query_value(&id.get()));
-        async move { api.get::<AccountDto>(&path).await }
+        let id = id.get();
+        async move { api.account(&id).await }
     });
     move || {
         if !allowed.get() {
@@ -51,10 +50,7 @@ fn WithAccount(title: Key, body: fn(AccountDto) -> AnyView) -> impl IntoView {
         let back = format!("/staff/accounts/{}", encode_query_value(&id.get()));
         view! {
             <p class="back"><A href=back>"← " {tr!(MoveoutBack)}</A></p>
-            {match data.get() {
-                None => view! { <Loading /> }.into_any(),
-                Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
-                Some(Ok(a)) => {
+            {loaded_or(data.get(), |a| {
                     let number = a.number.clone();
                     view! {
                         <div class="page-head">
@@ -65,8 +61,7 @@ fn WithAccount(title: Key, body: fn(AccountDto) -> AnyView) -> impl IntoView {
                         {body(a)}
                     }
                         .into_any()
-                }
-            }}
+            })}
         }
         .into_any()
     }
@@ -94,8 +89,8 @@ fn MoveOutWizard(a: AccountDto) -> impl IntoView {
     let date = RwSignal::new(format::date(format::today()));
     let reason = RwSignal::new(String::new());
     let forwarding = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
     let result = RwSignal::new(None::<ServiceOrderDto>);
     let account_id = a.id.clone();
     let opened = a.opened_on;
@@ -105,10 +100,7 @@ fn MoveOutWizard(a: AccountDto) -> impl IntoView {
         step.set(s);
         focus_id("moveout-step-title");
     };
-    let fail = move |e: ApiError| {
-        error.set(Some(e));
-        focus_first_invalid();
-    };
+    let fail = move |e: ApiError| submit.fail(e);
     let submit_when = move |ev: SubmitEvent| {
         ev.prevent_default();
         match format::parse_date(&date.get_untracked()) {
@@ -126,9 +118,9 @@ fn MoveOutWizard(a: AccountDto) -> impl IntoView {
         }
         go(OutStep::Review);
     };
-    let submit = move |ev: SubmitEvent| {
+    let finish = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let Some(move_out_on) = format::parse_date(&date.get_untracked()) else {
@@ -141,16 +133,14 @@ fn MoveOutWizard(a: AccountDto) -> impl IntoView {
             assigned_to: None,
             reason: format::non_empty(&reason.get_untracked()),
         };
-        busy.set(true);
-        error.set(None);
-        let path = format!("/accounts/{}/move-out", encode_query_value(&account_id));
-        spawn_local(async move {
-            let r = api.post::<_, ServiceOrderDto>(&path, &req).await;
-            busy.try_set(false);
-            match r {
+        let id = account_id.clone();
+        submit.send_then(
+            async move { api.move_out(&id, &req).await },
+            move |r| match r {
                 Ok(o) => {
                     result.try_set(Some(o));
                     focus_id("moveout-done-title");
+                    None
                 }
                 Err(e) => {
                     let back = match &e {
@@ -166,10 +156,10 @@ fn MoveOutWizard(a: AccountDto) -> impl IntoView {
                     if let Some(s) = back {
                         step.try_set(s);
                     }
-                    fail(e);
+                    Some(e)
                 }
-            }
-        });
+            },
+        );
     };
     let href = format!("/staff/accounts/{}", encode_query_value(&a.id));
     let steps = [
@@ -274,7 +264,7 @@ fn MoveOutWizard(a: AccountDto) -> impl IntoView {
                     }
                     OutStep::Review => {
                         view! {
-                            <form class="form" on:submit=submit.clone() novalidate>
+                            <form class="form" on:submit=finish.clone() novalidate>
                                 <dl class="facts review">
                                     <dt>{tr!(FieldMoveOutOn)}</dt>
                                     <dd>{date.get_untracked()}</dd>
@@ -291,9 +281,7 @@ fn MoveOutWizard(a: AccountDto) -> impl IntoView {
                                         <span aria-hidden="true">"← "</span>
                                         {tr!(WizardBack)}
                                     </button>
-                                    <button type="submit" class="btn btn-primary" id="wizard-next" disabled=busy>
-                                        {move || if busy.get() { i18n.t(Key::CommonSaving) } else { i18n.t(Key::MoveoutSubmit) }}
-                                    </button>
+                                    <SubmitButton submit=submit label=Key::MoveoutSubmit busy_label=Key::CommonSaving id="wizard-next" />
                                 </div>
                             </form>
                         }
@@ -316,7 +304,6 @@ pub fn TransferPage() -> impl IntoView {
 #[component]
 fn TransferForm(a: AccountDto) -> impl IntoView {
     let api = use_api();
-    let i18n = use_i18n();
     let premise = RwSignal::new(None::<PremiseDetailDto>);
     let out_on = RwSignal::new(format::date(format::today()));
     let in_on = RwSignal::new(format::date(format::today()));
@@ -326,33 +313,22 @@ fn TransferForm(a: AccountDto) -> impl IntoView {
             .as_str()
             .to_string(),
     );
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
     let result = RwSignal::new(None::<TransferResult>);
     let meter = RwSignal::new(None::<MeterDto>);
     let account_id = a.id.clone();
     let here = a.premise.id.clone();
     let pick = move |id: String| {
-        spawn_local(async move {
-            match api
-                .get::<PremiseDetailDto>(&format!("/premises/{}", encode_query_value(&id)))
-                .await
-            {
-                Ok(p) => {
-                    premise.try_set(Some(p));
-                    meter.try_set(None);
-                    error.try_set(None);
-                    focus_id("transfer-premise");
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
+        submit.send(async move { api.premise(&id).await }, move |p| {
+            premise.try_set(Some(p));
+            meter.try_set(None);
+            focus_id("transfer-premise");
         });
     };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let to = premise.with_untracked(|p| p.as_ref().map(|p| p.id.clone()));
@@ -383,8 +359,7 @@ fn TransferForm(a: AccountDto) -> impl IntoView {
             }
         }
         let (Some(to), Some(o), Some(i), true) = (to, o, i, bad.is_empty()) else {
-            error.set(Some(local_problem(&bad)));
-            focus_first_invalid();
+            submit.invalid(&bad);
             return;
         };
         let req = TransferRequest {
@@ -395,22 +370,10 @@ fn TransferForm(a: AccountDto) -> impl IntoView {
             meter_id: if needs_meter { meter_id } else { None },
             assigned_to: None,
         };
-        busy.set(true);
-        error.set(None);
-        let path = format!("/accounts/{}/transfer", encode_query_value(&account_id));
-        spawn_local(async move {
-            let r = api.post::<_, TransferResult>(&path, &req).await;
-            busy.try_set(false);
-            match r {
-                Ok(t) => {
-                    result.try_set(Some(t));
-                    focus_id("transfer-done-title");
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
+        let id = account_id.clone();
+        submit.send(async move { api.transfer(&id, &req).await }, move |t| {
+            result.try_set(Some(t));
+            focus_id("transfer-done-title");
         });
     };
     let err: Signal<Option<ApiError>> = error.into();
@@ -457,9 +420,7 @@ fn TransferForm(a: AccountDto) -> impl IntoView {
                         inline=true
                     />
                     <div class="form-actions">
-                        <button type="submit" class="btn btn-primary" id="transfer-submit" disabled=busy>
-                            {move || if busy.get() { i18n.t(Key::CommonSaving) } else { i18n.t(Key::TransferSubmit) }}
-                        </button>
+                        <SubmitButton submit=submit label=Key::TransferSubmit busy_label=Key::CommonSaving id="transfer-submit" />
                     </div>
                 </form>
             </section>

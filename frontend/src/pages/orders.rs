@@ -9,18 +9,18 @@ use cistern_shared::orders::{
     OrderType, Priority, ServiceOrderDto,
 };
 use cistern_shared::premises::PremiseDetailDto;
+use cistern_shared::query::OrderFilter;
 use cistern_shared::{ErrorCode, Role};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{encode_query_value, query_string, use_api, use_auth, ApiError};
 use crate::app::{can_assign, can_complete, can_edit_records, Forbidden};
 use crate::components::{
-    focus_first_invalid, focus_id, local_problem, Badge, ErrorAlert, Input, LoadError, Loading,
-    Select, SheetButton, StatusMessage,
+    col, focus_id, loaded_or, local_problem, Badge, Disclosure, ErrorAlert, Input, Select,
+    SheetButton, StatusMessage, Submit, SubmitButton, Table,
 };
 use crate::format;
 use crate::i18n::{order_status_key, order_type_key, priority_key, use_i18n, I18n, Key};
@@ -112,22 +112,13 @@ fn OrderBoard() -> impl IntoView {
     let type_in = RwSignal::new(type_q.get_untracked());
     let who_in = RwSignal::new(who_q.get_untracked());
     let data = LocalResource::new(move || {
-        let status = status_q.get();
-        let path = format!(
-            "/service-orders{}",
-            query_string(&[
-                (
-                    "status",
-                    if status == "all" {
-                        String::new()
-                    } else {
-                        status
-                    }
-                ),
-                ("order_type", type_q.get()),
-            ])
-        );
-        async move { api.get::<Vec<ServiceOrderDto>>(&path).await }
+        // `all`, or a status the client does not know, lists every status.
+        let filter = OrderFilter {
+            status: OrderStatus::parse(&status_q.get()),
+            order_type: OrderType::parse(&type_q.get()),
+            ..Default::default()
+        };
+        async move { api.service_orders(&filter).await }
     });
     let message = RwSignal::new(None::<String>);
     let action = RwSignal::new(None::<Action>);
@@ -214,10 +205,7 @@ fn OrderBoard() -> impl IntoView {
                     view! { <ActionPanel action=a close=action known=known done=done /> }
                 })
         }}
-        {move || match data.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
-            Some(Ok(list)) => {
+        {move || loaded_or(data.get(), |list| {
                 let who = who_q.get();
                 let list: Vec<ServiceOrderDto> = list
                     .into_iter()
@@ -231,8 +219,7 @@ fn OrderBoard() -> impl IntoView {
                     return view! { <p class="empty" id="orders-empty">{tr!(OrdersNone)}</p> }.into_any();
                 }
                 view! { <Groups list=list role=role.get() action=action /> }.into_any()
-            }
-        }}
+        })}
         {move || {
             can_edit_records(role.get())
                 .then(|| {
@@ -309,24 +296,9 @@ fn Groups(
                         " "
                         <span class="muted">{format!("({count})")}</span>
                     </h2>
-                    <div class="table-wrap">
-                        <table class="table board-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{tr!(ColOrder)}</th>
-                                    <th scope="col">{tr!(ColType)}</th>
-                                    <th scope="col">{tr!(ColAddress)}</th>
-                                    <th scope="col">{tr!(ColAccount)}</th>
-                                    <th scope="col">{tr!(ColDue)}</th>
-                                    <th scope="col">{tr!(ColPriority)}</th>
-                                    <th scope="col">{tr!(ColActions)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
+                    <Table columns=vec![col(Key::ColOrder), col(Key::ColType), col(Key::ColAddress), col(Key::ColAccount), col(Key::ColDue), col(Key::ColPriority), col(Key::ColActions)] class="board-table">
                                 {orders.into_iter().map(|o| view! { <BoardRow o=o role=role action=action /> }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    </Table>
                 </section>
             }
         })
@@ -438,8 +410,8 @@ fn AssignForm(
     let other = RwSignal::new(String::new());
     let due = RwSignal::new(format::date(o.due_on));
     let priority = RwSignal::new(o.priority.as_str().to_string());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
     let number = o.number.clone();
     let number2 = o.number.clone();
     let id = o.id.clone();
@@ -453,12 +425,11 @@ fn AssignForm(
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let Some(due_on) = format::parse_date(&due.get_untracked()) else {
-            error.set(Some(local_problem(&[("due_on", "date")])));
-            focus_first_invalid();
+            submit.invalid(&[("due_on", "date")]);
             return;
         };
         let body = AssignServiceOrder {
@@ -466,24 +437,17 @@ fn AssignForm(
             due_on: Some(due_on),
             priority: Priority::parse(&priority.get_untracked()),
         };
-        error.set(None);
-        busy.set(true);
-        let path = format!("/service-orders/{}/assign", encode_query_value(&id));
+        let id = id.clone();
         let number = number.clone();
-        spawn_local(async move {
-            let r = api.post::<_, ServiceOrderDto>(&path, &body).await;
-            busy.try_set(false);
-            match r {
-                Ok(o) => done.run(i18n.tf(
+        submit.send(
+            async move { api.assign_service_order(&id, &body).await },
+            move |o| {
+                done.run(i18n.tf(
                     Key::OrdersAssigned,
                     &[("number", &number), ("name", &assignee_name(i18n, &o))],
-                )),
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-        });
+                ))
+            },
+        );
     };
     let priorities = Signal::derive(move || priority_options(i18n));
     view! {
@@ -495,7 +459,7 @@ fn AssignForm(
                 <Input id="assign-due" label=Key::FieldDueOn value=due input_type="date" field="due_on" error=error />
                 <Select id="assign-priority" label=Key::FieldPriority value=priority options=priorities field="priority" error=error />
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" id="assign-submit" disabled=busy>{tr!(OrdersAssign)}</button>
+                    <SubmitButton submit=submit label=Key::OrdersAssign id="assign-submit" />
                     <button type="button" class="btn btn-secondary" on:click=move |_| cancel.run(())>{tr!(CommonCancel)}</button>
                 </div>
             </form>
@@ -508,38 +472,27 @@ fn CancelForm(o: ServiceOrderDto, done: Callback<String>, cancel: Callback<()>) 
     let api = use_api();
     let i18n = use_i18n();
     let reason = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
     let number = o.number.clone();
     let number2 = o.number.clone();
     let id = o.id.clone();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let Some(why) = format::non_empty(&reason.get_untracked()) else {
-            error.set(Some(local_problem(&[("reason", "required")])));
-            focus_first_invalid();
+            submit.invalid(&[("reason", "required")]);
             return;
         };
-        error.set(None);
-        busy.set(true);
-        let path = format!("/service-orders/{}/cancel", encode_query_value(&id));
+        let id = id.clone();
         let number = number.clone();
-        spawn_local(async move {
-            let r = api
-                .post::<_, ServiceOrderDto>(&path, &CancelServiceOrder { reason: why })
-                .await;
-            busy.try_set(false);
-            match r {
-                Ok(_) => done.run(i18n.tf(Key::OrdersCancelled, &[("number", &number)])),
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-        });
+        let body = CancelServiceOrder { reason: why };
+        submit.send(
+            async move { api.cancel_service_order(&id, &body).await },
+            move |_| done.run(i18n.tf(Key::OrdersCancelled, &[("number", &number)])),
+        );
     };
     view! {
         <section class="card action-panel" aria-labelledby="cancel-title">
@@ -548,7 +501,7 @@ fn CancelForm(o: ServiceOrderDto, done: Callback<String>, cancel: Callback<()>) 
             <form class="form" on:submit=on_submit novalidate>
                 <Input id="cancel-reason" label=Key::FieldReason value=reason field="reason" error=error required=true />
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" disabled=busy>{tr!(OrdersCancelConfirm)}</button>
+                    <SubmitButton submit=submit label=Key::OrdersCancelConfirm />
                     <button type="button" class="btn btn-secondary" on:click=move |_| cancel.run(())>{tr!(OrdersKeep)}</button>
                 </div>
             </form>
@@ -575,12 +528,12 @@ pub fn CompleteForm(
     let new_reading = RwSignal::new(String::new());
     let on = RwSignal::new(format::date(format::today()));
     let notes = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
     let id = o.id.clone();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let r_text = reading.get_untracked();
@@ -605,12 +558,9 @@ pub fn CompleteForm(
             bad.push(("completed_on", "date"));
         }
         let (Some(completed_on), true) = (date, bad.is_empty()) else {
-            error.set(Some(local_problem(&bad)));
-            focus_first_invalid();
+            submit.invalid(&bad);
             return;
         };
-        error.set(None);
-        busy.set(true);
         let body = CompleteServiceOrder {
             completed_on,
             reading: r,
@@ -621,18 +571,11 @@ pub fn CompleteForm(
             },
             notes: format::non_empty(&notes.get_untracked()),
         };
-        let path = format!("/service-orders/{}/complete", encode_query_value(&id));
-        spawn_local(async move {
-            let r = api.post::<_, ServiceOrderDto>(&path, &body).await;
-            busy.try_set(false);
-            match r {
-                Ok(done) => on_done.run(done),
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-        });
+        let id = id.clone();
+        submit.send(
+            async move { api.complete_service_order(&id, &body).await },
+            move |done| on_done.run(done),
+        );
     };
     let reading_label = if t == OrderType::MeterChange {
         Key::CompleteOldReading
@@ -689,8 +632,8 @@ pub fn CompleteForm(
                 <Input id=format!("{p}-notes") label=Key::FieldNotes value=notes field="notes" error=error multiline=true class="span-2" />
             </div>
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary complete-submit" id=format!("{p}-submit") disabled=busy>
-                    {move || if busy.get() { i18n.t(Key::CommonSaving) } else { i18n.t(Key::OrdersCompleteSubmit) }}
+                <button type="submit" class="btn btn-primary complete-submit" id=format!("{p}-submit") disabled=submit.busy>
+                    {move || if submit.busy.get() { i18n.t(Key::CommonSaving) } else { i18n.t(Key::OrdersCompleteSubmit) }}
                 </button>
                 {on_cancel
                     .map(|c| {
@@ -727,29 +670,22 @@ fn CreateOrderForm(
     let due = RwSignal::new(format::date(format::today()));
     let priority = RwSignal::new(Priority::Normal.as_str().to_string());
     let instructions = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
+    let submit = Submit::new();
+    let error = submit.error;
     let duplicate = RwSignal::new(None::<CreateServiceOrder>);
-    let busy = RwSignal::new(false);
     let load_premise = move |id: String| {
-        spawn_local(async move {
-            match api
-                .get::<PremiseDetailDto>(&format!("/premises/{}", encode_query_value(&id)))
-                .await
-            {
-                Ok(p) => {
-                    premise_text.try_set(p.id.clone());
-                    meter_id.try_set(p.meters.first().map(|m| m.id.clone()).unwrap_or_default());
-                    premise.try_set(Some(p));
-                    error.try_set(None);
-                }
-                Err(ApiError::Problem(p)) if p.code == ErrorCode::NotFound => {
-                    premise.try_set(None);
-                    error.try_set(Some(local_problem(&[("premise_id", "unknown")])));
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
+        submit.send_then(async move { api.premise(&id).await }, move |r| match r {
+            Ok(p) => {
+                premise_text.try_set(p.id.clone());
+                meter_id.try_set(p.meters.first().map(|m| m.id.clone()).unwrap_or_default());
+                premise.try_set(Some(p));
+                None
             }
+            Err(ApiError::Problem(p)) if p.code == ErrorCode::NotFound => {
+                premise.try_set(None);
+                Some(local_problem(&[("premise_id", "unknown")]))
+            }
+            Err(e) => Some(e),
         });
     };
     if let Some(p) = preset_premise {
@@ -757,34 +693,29 @@ fn CreateOrderForm(
         focus_id("create-order-title");
     }
     let send = move |req: CreateServiceOrder| {
-        busy.set(true);
-        error.set(None);
         duplicate.set(None);
-        spawn_local(async move {
-            let r = api
-                .post::<_, ServiceOrderDto>("/service-orders", &req)
-                .await;
-            busy.try_set(false);
-            match r {
+        let body = req.clone();
+        submit.send_then(
+            async move { api.create_service_order(&body).await },
+            move |r| match r {
                 Ok(o) => {
                     instructions.try_set(String::new());
                     new_meter.try_set(None);
                     on_created.run(o);
+                    None
                 }
                 Err(e) if e.code() == Some(ErrorCode::DuplicateOpenOrder) => {
                     duplicate.try_set(Some(req));
                     focus_id("duplicate-warning");
+                    None
                 }
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-        });
+                Err(e) => Some(e),
+            },
+        );
     };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let t = OrderType::parse(&order_type.get_untracked());
@@ -804,8 +735,7 @@ fn CreateOrderForm(
         }
         let (Some(t), Some(premise_id), Some(due_on), true) = (t, premise_id, date, bad.is_empty())
         else {
-            error.set(Some(local_problem(&bad)));
-            focus_first_invalid();
+            submit.invalid(&bad);
             return;
         };
         let req = CreateServiceOrder {
@@ -861,24 +791,7 @@ fn CreateOrderForm(
     view! {
         <section class="card" aria-labelledby="create-order-title" id="create-order">
             <h2 id="create-order-title" tabindex="-1">{tr!(OrdersCreateTitle)}</h2>
-            <Show
-                when=move || open.get()
-                fallback=move || {
-                    view! {
-                        <button
-                            type="button"
-                            class="btn btn-secondary"
-                            id="create-order-open"
-                            on:click=move |_| {
-                                open.set(true);
-                                focus_id("order-type");
-                            }
-                        >
-                            {tr!(OrdersCreateOpen)}
-                        </button>
-                    }
-                }
-            >
+            <Disclosure open=open label=Key::OrdersCreateOpen id="create-order-open" focus="order-type">
                 <ErrorAlert error=error id="create-order-error" />
                 {move || {
                     duplicate
@@ -983,12 +896,10 @@ fn CreateOrderForm(
                     </Show>
                     <Input id="order-instructions" label=Key::FieldInstructions value=instructions field="instructions" error=err multiline=true />
                     <div class="form-actions">
-                        <button type="submit" class="btn btn-primary" id="create-order-submit" disabled=busy>
-                            {move || if busy.get() { i18n.t(Key::CommonSaving) } else { i18n.t(Key::OrdersCreate) }}
-                        </button>
+                        <SubmitButton submit=submit label=Key::OrdersCreate busy_label=Key::CommonSaving id="create-order-submit" />
                     </div>
                 </form>
-            </Show>
+            </Disclosure>
         </section>
     }
 }
@@ -1014,8 +925,12 @@ fn MyOrders() -> impl IntoView {
     let i18n = use_i18n();
     // Field users get only their own orders whatever they ask; `me` does the same for leads.
     let data = LocalResource::new(move || async move {
-        api.get::<Vec<ServiceOrderDto>>("/service-orders?status=open&assigned_to=me")
-            .await
+        let mine = OrderFilter {
+            status: Some(OrderStatus::Open),
+            assigned_to: Some("me".into()),
+            ..Default::default()
+        };
+        api.service_orders(&mine).await
     });
     let message = RwSignal::new(None::<String>);
     let today = format::today();
@@ -1025,13 +940,11 @@ fn MyOrders() -> impl IntoView {
             <p class="muted">{tr!(MyordersIntro)}</p>
         </div>
         <StatusMessage message=message />
-        {move || match data.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => {
+        {move || loaded_or(data.get(), |v| match v {
+            list if list.is_empty() => {
                 view! { <p class="empty" id="my-orders-empty">{tr!(MyordersNone)}</p> }.into_any()
             }
-            Some(Ok(mut list)) => {
+            mut list => {
                 list.sort_by(|a, b| (a.due_on, &a.number).cmp(&(b.due_on, &b.number)));
                 let n = list.len().to_string();
                 view! {
@@ -1057,7 +970,7 @@ fn MyOrders() -> impl IntoView {
                 }
                     .into_any()
             }
-        }}
+        })}
     }
 }
 

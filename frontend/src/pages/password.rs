@@ -3,26 +3,24 @@
 use cistern_shared::dto::ChangePasswordRequest;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{use_api, ApiError};
-use crate::components::{ErrorAlert, TextField};
-use crate::i18n::{use_i18n, Key};
+use crate::api::use_api;
+use crate::components::{ErrorAlert, Submit, SubmitButton, TextField};
+use crate::i18n::Key;
 use crate::tr;
 
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
     let api = use_api();
-    let i18n = use_i18n();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
+    let submit = Submit::new();
+    let error = submit.error;
     let local = RwSignal::new(None::<Key>);
-    let busy = RwSignal::new(false);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         error.set(None);
@@ -44,20 +42,12 @@ pub fn ChangePasswordPage() -> impl IntoView {
         if problem.is_some() {
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            let result = api
-                .change_password(&ChangePasswordRequest {
-                    current_password: c,
-                    new_password: n,
-                })
-                .await;
-            busy.try_set(false);
-            // On success the session is gone and the guard shows the sign-in page with a notice.
-            if let Err(e) = result {
-                error.try_set(Some(e));
-            }
-        });
+        let body = ChangePasswordRequest {
+            current_password: c,
+            new_password: n,
+        };
+        // On success the session is gone and the guard shows the sign-in page with a notice.
+        submit.send(async move { api.change_password(&body).await }, |()| {});
     };
     view! {
         <div class="page-head">
@@ -92,9 +82,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     autocomplete="new-password"
                     required=true
                 />
-                <button type="submit" class="btn btn-primary" disabled=busy>
-                    {move || if busy.get() { i18n.t(Key::CommonSaving) } else { i18n.t(Key::PasswordSubmit) }}
-                </button>
+                <SubmitButton submit=submit label=Key::PasswordSubmit busy_label=Key::CommonSaving />
             </form>
         </section>
     }

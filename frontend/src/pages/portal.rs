@@ -1,11 +1,10 @@
 //! `/portal`: the signed-in customer's own accounts.
 
-use cistern_shared::dto::AccountSummaryDto;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::{encode_query_value, use_api};
-use crate::components::{LoadError, Loading, StatusBadge};
+use crate::components::{loaded_or, StatusBadge};
 use crate::i18n::Key;
 use crate::pages::accounts::AccountDetail;
 use crate::tr;
@@ -13,19 +12,15 @@ use crate::tr;
 #[component]
 pub fn PortalPage() -> impl IntoView {
     let api = use_api();
-    let data = LocalResource::new(move || async move {
-        api.get::<Vec<AccountSummaryDto>>("/portal/accounts").await
-    });
+    let data = LocalResource::new(move || async move { api.portal_accounts().await });
     view! {
         <div class="page-head" id="portal">
             <h1>{tr!(PortalTitle)}</h1>
             <p class="muted">{tr!(PortalIntro)}</p>
         </div>
-        {move || match data.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
-            Some(Ok(items)) if items.is_empty() => view! { <p class="empty">{tr!(PortalNone)}</p> }.into_any(),
-            Some(Ok(items)) => {
+        {move || loaded_or(data.get(), |v| match v {
+            items if items.is_empty() => view! { <p class="empty">{tr!(PortalNone)}</p> }.into_any(),
+            items => {
                 view! {
                     <ul class="account-cards" id="portal-accounts">
                         {items
@@ -48,7 +43,7 @@ pub fn PortalPage() -> impl IntoView {
                 }
                     .into_any()
             }
-        }}
+        })}
     }
 }
 

@@ -2,43 +2,35 @@
 //! services (seasonal off / on, add one), every account ever there, open orders, system
 //! development charges and the water used over a period.
 
-use cistern_shared::dto::{AccountStatus, CycleDto};
+use cistern_shared::dto::AccountStatus;
 use cistern_shared::meters::ConsumptionDto;
 use cistern_shared::premises::{PremiseDetailDto, PremiseInput};
-use cistern_shared::services::{ServiceDto, ServiceInput, ServiceType};
+use cistern_shared::query::PeriodQuery;
+use cistern_shared::services::{ServiceInput, ServiceType};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
-use crate::api::{encode_query_value, query_string, use_api, use_auth, ApiError};
+use crate::api::{encode_query_value, use_api, use_auth};
 use crate::app::can_edit_records;
 use crate::components::{
-    focus_first_invalid, focus_id, local_problem, Check, ErrorAlert, Input, LoadError, Loading,
-    Select, StatusMessage,
+    col, num_col, Check, Disclosure, EditButton, ErrorAlert, Fact, Facts, Input, Loaded, Select,
+    StatusMessage, Submit, SubmitButton, Table,
 };
 use crate::format;
 use crate::i18n::{meter_unit_key, register_key, service_type_key, use_i18n, Key};
-use crate::pages::account::{meter_list, order_table, Loaded, Phase, ServiceTable};
-use crate::pages::accounts::AccountTable;
+use crate::pages::account::{meter_list, order_table, ServiceTable};
+use crate::pages::accounts::account_table_or_none;
 use crate::tr;
 
 #[component]
 pub fn PremisePage() -> impl IntoView {
     let api = use_api();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let loaded = Loaded::<PremiseDetailDto>::new(api);
-    Effect::new(move |_| loaded.load(format!("/premises/{}", encode_query_value(&id.get()))));
-    let phase = loaded.phase();
+    let loaded =
+        Loaded::<PremiseDetailDto>::from_route_id(move |id| async move { api.premise(&id).await });
     view! {
         <p class="back"><A href="/staff/accounts">"← " {tr!(AccountBack)}</A></p>
-        {move || match phase.get() {
-            Phase::Loading => view! { <Loading /> }.into_any(),
-            Phase::Failed(e) => view! { <LoadError err=e /> }.into_any(),
-            Phase::Ready => view! { <PremiseBody loaded=loaded /> }.into_any(),
-        }}
+        {loaded.view(move || view! { <PremiseBody loaded=loaded /> }.into_any())}
     }
 }
 
@@ -48,10 +40,9 @@ fn PremiseBody(loaded: Loaded<PremiseDetailDto>) -> impl IntoView {
     let i18n = use_i18n();
     let can_edit = Memo::new(move |_| can_edit_records(auth.role()));
     let p = loaded.data;
-    let pid = p.with_untracked(|p| p.as_ref().map(|p| p.id.clone()).unwrap_or_default());
-    let text = move |f: &dyn Fn(&PremiseDetailDto) -> String| {
-        p.with(|p| p.as_ref().map(f).unwrap_or_default())
-    };
+    let pid = loaded.untracked(|p| p.id.clone());
+    let text = move |f: &dyn Fn(&PremiseDetailDto) -> String| loaded.text(f);
+    let opt = move |f: &dyn Fn(&PremiseDetailDto) -> Option<String>| loaded.or_not_set(i18n, f);
     let message = RwSignal::new(None::<String>);
     let editing = RwSignal::new(false);
     let reload = Callback::new(move |msg: String| {
@@ -81,6 +72,7 @@ fn PremiseBody(loaded: Loaded<PremiseDetailDto>) -> impl IntoView {
     );
     let pid2 = pid.clone();
     let pid3 = pid.clone();
+    let pid4 = pid.clone();
     view! {
         <div class="page-head" id="premise-head">
             <h1>{move || i18n.tf(Key::PremiseTitle, &[("address", &text(&|p| p.service_address.clone()))])}</h1>
@@ -96,75 +88,42 @@ fn PremiseBody(loaded: Loaded<PremiseDetailDto>) -> impl IntoView {
                         <nav class="actions-bar" aria-label=move || i18n.t(Key::OverviewActions)>
                             {move || vacant.get().then(|| view! { <A href=movein_href.clone() attr:class="btn btn-secondary">{tr!(PremiseNewService)}</A> })}
                             <A href=order_href attr:class="btn btn-secondary">{tr!(OverviewNewOrder)}</A>
-                            <button
-                                type="button"
-                                class="btn btn-secondary"
-                                id="premise-edit"
-                                on:click=move |_| {
-                                    editing.set(true);
-                                    focus_id("pf-address");
-                                }
-                            >
-                                {tr!(CommonEdit)}
-                            </button>
+                            <EditButton editing=editing id="premise-edit" focus="pf-address" />
                         </nav>
                     }
                 })
         }}
         <StatusMessage message=message />
         <ErrorAlert error=loaded.reload_error />
-        <Show when=move || editing.get()>
-            {
-                let id = pid2.clone();
-                move || {
-                    p.get()
-                        .map(|cur| {
-                            view! {
-                                <PremiseForm
-                                    id=id.clone()
-                                    current=cur
-                                    on_saved=Callback::new(move |msg: String| {
-                                        editing.set(false);
-                                        reload.run(msg);
-                                    })
-                                    on_cancel=Callback::new(move |_| editing.set(false))
-                                />
-                            }
-                        })
-                }
-            }
-        </Show>
+        {
+            let id = pid2.clone();
+            loaded.edit_form(editing, reload, move |cur, saved, cancel| {
+                view! { <PremiseForm id=id.clone() current=cur on_saved=saved on_cancel=cancel /> }.into_any()
+            })
+        }
         <div class="grid-2">
             <section class="card" aria-labelledby="premise-details">
                 <h2 id="premise-details">{tr!(PremiseDetails)}</h2>
-                <dl class="facts">
-                    <dt>{tr!(FieldServiceAddress)}</dt>
-                    <dd id="premise-address">{move || text(&|p| p.service_address.clone())}</dd>
-                    <dt>{tr!(FieldParcel)}</dt>
-                    <dd>{move || p.with(|p| p.as_ref().and_then(|p| p.parcel.clone())).unwrap_or_else(|| i18n.t(Key::CommonNotSet).to_string())}</dd>
-                    <dt>{tr!(AccountInsideCity)}</dt>
-                    <dd>{move || if p.with(|p| p.as_ref().map(|p| p.inside_city).unwrap_or(false)) { i18n.t(Key::CommonYes) } else { i18n.t(Key::CommonNo) }}</dd>
-                    <dt>{tr!(FieldCycle)}</dt>
-                    <dd>{move || text(&|p| p.cycle_code.clone())}</dd>
-                    <dt>{tr!(FieldRoute)}</dt>
-                    <dd>{move || text(&|p| p.route.clone())}</dd>
-                    <dt>{tr!(FieldReadSequence)}</dt>
-                    <dd>{move || text(&|p| p.read_sequence.to_string())}</dd>
-                    <dt>{tr!(FieldDwellingUnits)}</dt>
-                    <dd>{move || text(&|p| p.dwelling_units.to_string())}</dd>
-                    <dt>{tr!(FieldNotes)}</dt>
-                    <dd class="pre">{move || p.with(|p| p.as_ref().and_then(|p| p.notes.clone())).unwrap_or_else(|| i18n.t(Key::CommonNotSet).to_string())}</dd>
-                </dl>
+                <Facts>
+                    <Fact label=Key::FieldServiceAddress id="premise-address">{move || text(&|p| p.service_address.clone())}</Fact>
+                    <Fact label=Key::FieldParcel>{move || opt(&|p| p.parcel.clone())}</Fact>
+                    <Fact label=Key::AccountInsideCity>{move || loaded.yes_no(i18n, |p| p.inside_city)}</Fact>
+                    <Fact label=Key::FieldCycle>{move || text(&|p| p.cycle_code.clone())}</Fact>
+                    <Fact label=Key::FieldRoute>{move || text(&|p| p.route.clone())}</Fact>
+                    <Fact label=Key::FieldReadSequence>{move || text(&|p| p.read_sequence.to_string())}</Fact>
+                    <Fact label=Key::FieldDwellingUnits>{move || text(&|p| p.dwelling_units.to_string())}</Fact>
+                    <Fact label=Key::FieldNotes class="pre">{move || opt(&|p| p.notes.clone())}</Fact>
+                </Facts>
             </section>
             <section class="card" aria-labelledby="premise-meters">
                 <h2 id="premise-meters">{tr!(OverviewMeters)}</h2>
-                {move || meter_list(i18n, p.with(|p| p.as_ref().map(|p| p.meters.clone()).unwrap_or_default()))}
+                {move || meter_list(i18n, loaded.read(|p| p.meters.clone()).unwrap_or_default())}
             </section>
         </div>
         <section class="card" aria-labelledby="premise-services">
             <h2 id="premise-services">{tr!(OverviewServices)}</h2>
             <ServiceTable
-                services=Signal::derive(move || p.with(|p| p.as_ref().map(|p| p.services.clone()).unwrap_or_default()))
+                services=Signal::derive(move || loaded.read(|p| p.services.clone()).unwrap_or_default())
                 can_edit=can_edit
                 on_done=reload
             />
@@ -172,39 +131,22 @@ fn PremiseBody(loaded: Loaded<PremiseDetailDto>) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="premise-accounts">
             <h2 id="premise-accounts">{tr!(PremiseAccounts)}</h2>
-            {move || {
-                let list = p.with(|p| p.as_ref().map(|p| p.accounts.clone()).unwrap_or_default());
-                if list.is_empty() {
-                    view! { <p class="empty">{tr!(PremiseNoAccounts)}</p> }.into_any()
-                } else {
-                    view! { <AccountTable items=list base="/staff/accounts" /> }.into_any()
-                }
-            }}
+            {move || account_table_or_none(loaded.read(|p| p.accounts.clone()).unwrap_or_default(), Key::PremiseNoAccounts)}
         </section>
         <section class="card" aria-labelledby="premise-orders">
             <h2 id="premise-orders">{tr!(OverviewOpenOrders)}</h2>
-            {move || order_table(i18n, p.with(|p| p.as_ref().map(|p| p.open_orders.clone()).unwrap_or_default()))}
+            {move || order_table(i18n, loaded.read(|p| p.open_orders.clone()).unwrap_or_default())}
         </section>
         <section class="card" aria-labelledby="premise-sdc">
             <h2 id="premise-sdc">{tr!(PremiseSdc)}</h2>
             {move || {
-                let list = p.with(|p| p.as_ref().map(|p| p.sdc_charges.clone()).unwrap_or_default());
+                let list = loaded.read(|p| p.sdc_charges.clone()).unwrap_or_default();
                 if list.is_empty() {
                     return view! { <p class="empty">{tr!(PremiseNoSdc)}</p> }.into_any();
                 }
+                let columns = vec![col(Key::ColPermit), col(Key::ColService), num_col(Key::ColAmount), col(Key::ColAssessed), col(Key::ColPaid)];
                 view! {
-                    <div class="table-wrap">
-                        <table class="table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{tr!(ColPermit)}</th>
-                                    <th scope="col">{tr!(ColService)}</th>
-                                    <th scope="col" class="num">{tr!(ColAmount)}</th>
-                                    <th scope="col">{tr!(ColAssessed)}</th>
-                                    <th scope="col">{tr!(ColPaid)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
+                    <Table columns=columns>
                                 {list
                                     .into_iter()
                                     .map(|s| {
@@ -219,15 +161,41 @@ fn PremiseBody(loaded: Loaded<PremiseDetailDto>) -> impl IntoView {
                                         }
                                     })
                                     .collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    </Table>
                 }
                     .into_any()
             }}
         </section>
-        <Consumption premise_id=p.with_untracked(|p| p.as_ref().map(|p| p.id.clone()).unwrap_or_default()) />
+        <Consumption premise_id=pid4 />
     }
+}
+
+/// A whole number typed in a field, or `bad` (which the checks refuse) if it is not one.
+pub fn count_or(text: &str, bad: i32) -> i32 {
+    format::parse_count(text)
+        .and_then(|n| i32::try_from(n).ok())
+        .unwrap_or(bad)
+}
+
+/// What the server would refuse in a premise, found before sending.
+pub fn premise_problems(input: &PremiseInput) -> Vec<(&'static str, &'static str)> {
+    let mut bad = Vec::new();
+    if input.service_address.chars().count() < 5 {
+        bad.push(("service_address", "length"));
+    }
+    if input.cycle_code.is_empty() {
+        bad.push(("cycle_code", "required"));
+    }
+    if input.route.is_empty() {
+        bad.push(("route", "required"));
+    }
+    if input.read_sequence < 0 {
+        bad.push(("read_sequence", "number"));
+    }
+    if input.dwelling_units < 1 {
+        bad.push(("dwelling_units", "number"));
+    }
+    bad
 }
 
 #[component]
@@ -239,8 +207,7 @@ fn PremiseForm(
 ) -> impl IntoView {
     let api = use_api();
     let i18n = use_i18n();
-    let cycles =
-        LocalResource::new(move || async move { api.get::<Vec<CycleDto>>("/cycles").await });
+    let cycles = LocalResource::new(move || async move { api.cycles().await });
     let address = RwSignal::new(current.service_address.clone());
     let parcel = RwSignal::new(current.parcel.clone().unwrap_or_default());
     let inside = RwSignal::new(current.inside_city);
@@ -249,8 +216,8 @@ fn PremiseForm(
     let sequence = RwSignal::new(current.read_sequence.to_string());
     let units = RwSignal::new(current.dwelling_units.to_string());
     let notes = RwSignal::new(current.notes.clone().unwrap_or_default());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
     let cycle_options = Signal::derive(move || match cycles.get() {
         Some(Ok(list)) => list
             .into_iter()
@@ -260,54 +227,29 @@ fn PremiseForm(
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
-        let seq =
-            format::parse_count(&sequence.get_untracked()).and_then(|s| i32::try_from(s).ok());
-        let du = format::parse_count(&units.get_untracked()).and_then(|s| i32::try_from(s).ok());
         let input = PremiseInput {
             service_address: address.get_untracked().trim().to_string(),
             parcel: format::non_empty(&parcel.get_untracked()),
             inside_city: inside.get_untracked(),
             cycle_code: cycle.get_untracked(),
             route: route.get_untracked().trim().to_string(),
-            read_sequence: seq.unwrap_or(-1),
-            dwelling_units: du.unwrap_or(0),
+            read_sequence: count_or(&sequence.get_untracked(), -1),
+            dwelling_units: count_or(&units.get_untracked(), 0),
             notes: format::non_empty(&notes.get_untracked()),
         };
-        let mut bad = Vec::new();
-        if input.service_address.chars().count() < 5 {
-            bad.push(("service_address", "length"));
-        }
-        if input.route.is_empty() {
-            bad.push(("route", "required"));
-        }
-        if input.read_sequence < 0 {
-            bad.push(("read_sequence", "number"));
-        }
-        if input.dwelling_units < 1 {
-            bad.push(("dwelling_units", "number"));
-        }
+        let bad = premise_problems(&input);
         if !bad.is_empty() {
-            error.set(Some(local_problem(&bad)));
-            focus_first_invalid();
+            submit.invalid(&bad);
             return;
         }
-        error.set(None);
-        busy.set(true);
-        let path = format!("/premises/{}", encode_query_value(&id));
-        spawn_local(async move {
-            let r = api.put::<_, PremiseDetailDto>(&path, &input).await;
-            busy.try_set(false);
-            match r {
-                Ok(_) => on_saved.run(i18n.t(Key::CommonSaved).to_string()),
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-        });
+        let id = id.clone();
+        submit.send(
+            async move { api.update_premise(&id, &input).await },
+            move |_| on_saved.run(i18n.t(Key::CommonSaved).to_string()),
+        );
     };
     view! {
         <section class="card" aria-labelledby="premise-form-title">
@@ -323,7 +265,7 @@ fn PremiseForm(
                 <Input id="pf-units" label=Key::FieldDwellingUnits value=units field="dwelling_units" error=error inputmode="numeric" required=true />
                 <Input id="pf-notes" label=Key::FieldNotes value=notes field="notes" error=error multiline=true class="span-2" />
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" disabled=busy>{tr!(CommonSave)}</button>
+                    <SubmitButton submit=submit label=Key::CommonSave />
                     <button type="button" class="btn btn-secondary" on:click=move |_| on_cancel.run(())>{tr!(CommonCancel)}</button>
                 </div>
             </form>
@@ -341,8 +283,8 @@ fn AddServiceForm(premise_id: String, on_done: Callback<String>) -> impl IntoVie
     let rate = RwSignal::new(String::new());
     let esu = RwSignal::new(String::new());
     let started = RwSignal::new(format::date(format::today()));
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
     let types = Signal::derive(move || {
         ServiceType::ALL
             .iter()
@@ -356,7 +298,7 @@ fn AddServiceForm(premise_id: String, on_done: Callback<String>) -> impl IntoVie
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let t = ServiceType::parse(&service_type.get_untracked());
@@ -377,8 +319,7 @@ fn AddServiceForm(premise_id: String, on_done: Callback<String>) -> impl IntoVie
             bad.push(("esu", "number"));
         }
         let (Some(t), Some(date), true) = (t, date, bad.is_empty()) else {
-            error.set(Some(local_problem(&bad)));
-            focus_first_invalid();
+            submit.invalid(&bad);
             return;
         };
         let input = ServiceInput {
@@ -388,47 +329,22 @@ fn AddServiceForm(premise_id: String, on_done: Callback<String>) -> impl IntoVie
             esu: esu_value.and_then(Result::ok),
             started_on: date,
         };
-        error.set(None);
-        busy.set(true);
-        let path = format!("/premises/{}/services", encode_query_value(&premise_id));
-        spawn_local(async move {
-            let r = api.post::<_, ServiceDto>(&path, &input).await;
-            busy.try_set(false);
-            match r {
-                Ok(s) => {
-                    open.try_set(false);
-                    rate.try_set(String::new());
-                    esu.try_set(String::new());
-                    on_done.run(i18n.tf(
-                        Key::ServiceAdded,
-                        &[("service", i18n.t(service_type_key(s.service_type)))],
-                    ));
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-        });
+        let id = premise_id.clone();
+        submit.send(
+            async move { api.add_service(&id, &input).await },
+            move |s| {
+                open.try_set(false);
+                rate.try_set(String::new());
+                esu.try_set(String::new());
+                on_done.run(i18n.tf(
+                    Key::ServiceAdded,
+                    &[("service", i18n.t(service_type_key(s.service_type)))],
+                ));
+            },
+        );
     };
     view! {
-        <Show
-            when=move || open.get()
-            fallback=move || {
-                view! {
-                    <button
-                        type="button"
-                        class="btn btn-secondary"
-                        on:click=move |_| {
-                            open.set(true);
-                            focus_id("svc-type");
-                        }
-                    >
-                        {tr!(ServiceAdd)}
-                    </button>
-                }
-            }
-        >
+        <Disclosure open=open label=Key::ServiceAdd focus="svc-type">
             <form class="form subform" on:submit=on_submit.clone() novalidate aria-labelledby="svc-add-title">
                 <h3 id="svc-add-title">{tr!(ServiceAdd)}</h3>
                 <ErrorAlert error=error />
@@ -440,11 +356,11 @@ fn AddServiceForm(premise_id: String, on_done: Callback<String>) -> impl IntoVie
                     <Input id="svc-started" label=Key::FieldStartedOn value=started input_type="date" field="started_on" error=error required=true />
                 </div>
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" disabled=busy>{tr!(ServiceAdd)}</button>
+                    <SubmitButton submit=submit label=Key::ServiceAdd />
                     <button type="button" class="btn btn-secondary" on:click=move |_| open.set(false)>{tr!(CommonCancel)}</button>
                 </div>
             </form>
-        </Show>
+        </Disclosure>
     }
 }
 
@@ -459,9 +375,9 @@ fn Consumption(premise_id: String) -> impl IntoView {
             .unwrap_or(today),
     ));
     let to = RwSignal::new(format::date(today));
-    let error = RwSignal::new(None::<ApiError>);
+    let submit = Submit::new();
+    let error = submit.error;
     let data = RwSignal::new(None::<ConsumptionDto>);
-    let busy = RwSignal::new(false);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let (f, t) = (
@@ -476,30 +392,17 @@ fn Consumption(premise_id: String) -> impl IntoView {
             if t.is_none() {
                 bad.push(("to", "date"));
             }
-            error.set(Some(local_problem(&bad)));
-            focus_first_invalid();
+            submit.invalid(&bad);
             return;
         };
-        error.set(None);
-        busy.set(true);
-        let path = format!(
-            "/premises/{}/consumption{}",
-            encode_query_value(&premise_id),
-            query_string(&[("from", format::date(f)), ("to", format::date(t))])
+        let id = premise_id.clone();
+        let period = PeriodQuery { from: f, to: t };
+        submit.send(
+            async move { api.consumption(&id, &period).await },
+            move |d| {
+                data.try_set(Some(d));
+            },
         );
-        spawn_local(async move {
-            let r = api.get::<ConsumptionDto>(&path).await;
-            busy.try_set(false);
-            match r {
-                Ok(d) => {
-                    data.try_set(Some(d));
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                    focus_first_invalid();
-                }
-            }
-        });
     };
     view! {
         <section class="card" aria-labelledby="premise-use">
@@ -509,7 +412,7 @@ fn Consumption(premise_id: String) -> impl IntoView {
                 <Input id="use-from" label=Key::FieldFrom value=from input_type="date" field="from" error=error />
                 <Input id="use-to" label=Key::FieldTo value=to input_type="date" field="to" error=error />
                 <div class="form-actions align-end">
-                    <button type="submit" class="btn btn-primary" disabled=busy>{tr!(PremiseShowUse)}</button>
+                    <SubmitButton submit=submit label=Key::PremiseShowUse />
                 </div>
             </form>
             <div aria-live="polite">
@@ -532,18 +435,7 @@ fn Consumption(premise_id: String) -> impl IntoView {
                             });
                             view! {
                                 {total}
-                                <div class="table-wrap">
-                                    <table class="table">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">{tr!(ColMeter)}</th>
-                                                <th scope="col">{tr!(ColRegister)}</th>
-                                                <th scope="col">{tr!(FieldFrom)}</th>
-                                                <th scope="col">{tr!(FieldTo)}</th>
-                                                <th scope="col" class="num">{tr!(ColUse)}</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
+                                <Table columns=vec![col(Key::ColMeter), col(Key::ColRegister), col(Key::FieldFrom), col(Key::FieldTo), num_col(Key::ColUse)]>
                                             {d.registers
                                                 .into_iter()
                                                 .map(|r| {
@@ -560,9 +452,7 @@ fn Consumption(premise_id: String) -> impl IntoView {
                                                     }
                                                 })
                                                 .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
+                                </Table>
                             }
                                 .into_any()
                         })

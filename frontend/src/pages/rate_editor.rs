@@ -14,16 +14,15 @@ use cistern_shared::rates::{
     self, BillingFrequency, CityLimits, Period, Quote, QuoteInput, RateError, RateSchedule, Volume,
     VolumeUnit,
 };
-use cistern_shared::rates_api::{RateScheduleDto, RateScheduleSummaryDto, RateStatus};
+use cistern_shared::rates_api::{RateScheduleSummaryDto, RateStatus};
 use cistern_shared::FieldError;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use crate::api::{encode_query_value, use_api, use_auth, ApiError};
+use crate::api::{encode_query_value, use_api, use_auth};
 use crate::app::Forbidden;
-use crate::components::{LoadError, Loading};
+use crate::components::{loaded_or, Submit};
 use crate::format;
 use crate::i18n::{use_i18n, I18n, Key};
 use crate::pages::rates::{
@@ -96,8 +95,7 @@ fn EditorLoader() -> impl IntoView {
         async move {
             match (id, from) {
                 (Some(id), _) => {
-                    let path = format!("/rate-schedules/{}", encode_query_value(&id));
-                    let v = api.get::<RateScheduleDto>(&path).await?;
+                    let v = api.rate_schedule(&id).await?;
                     let text = load_document_text(api, &id).await?;
                     Ok(Start {
                         text,
@@ -117,10 +115,7 @@ fn EditorLoader() -> impl IntoView {
     });
     view! {
         <p class="back"><A href="/staff/rates">"← " {tr!(RatesBack)}</A></p>
-        {move || match start.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Err::<Start, ApiError>(e)) => view! { <LoadError err=e /> }.into_any(),
-            Some(Ok(s)) => match &s.draft {
+        {move || loaded_or(start.get(), |s: Start| match &s.draft {
                 Some(d) if d.status != RateStatus::Draft => {
                     let href = format!("/staff/rates/{}", encode_query_value(&d.id));
                     view! {
@@ -133,8 +128,7 @@ fn EditorLoader() -> impl IntoView {
                         .into_any()
                 }
                 _ => view! { <Editor start=s /> }.into_any(),
-            },
-        }}
+        })}
     }
 }
 
@@ -276,9 +270,8 @@ fn Editor(start: Start) -> impl IntoView {
             let Some(book) = book else {
                 return Vec::new();
             };
-            let path = format!("/rate-books/{}/versions", encode_query_value(&book));
             // A new rate book has no versions yet (404): nothing to compare with.
-            let Ok(list) = api.get::<Vec<RateScheduleSummaryDto>>(&path).await else {
+            let Ok(list) = api.rate_book_versions(&book).await else {
                 return Vec::new();
             };
             let mut docs = Vec::new();
@@ -286,8 +279,7 @@ fn Editor(start: Start) -> impl IntoView {
                 .into_iter()
                 .filter(|v| v.status == RateStatus::Approved)
             {
-                let path = format!("/rate-schedules/{}", encode_query_value(&v.id));
-                if let Ok(d) = api.get::<RateScheduleDto>(&path).await {
+                if let Ok(d) = api.rate_schedule(&v.id).await {
                     docs.push((v.version, d.document));
                 }
             }
@@ -469,36 +461,29 @@ fn Editor(start: Start) -> impl IntoView {
     });
 
     // Saving: the text exactly as typed.
-    let saving = RwSignal::new(false);
-    let save_error = RwSignal::new(None::<ApiError>);
+    let submit = Submit::new();
+    let saving = submit.busy;
+    let save_error = submit.error;
     let draft_id = draft.as_ref().map(|d| d.id.clone());
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if saving.get_untracked() {
-            return;
-        }
-        saving.set(true);
-        save_error.set(None);
         let body = wasm_bindgen::JsValue::from_str(&text.get_untracked());
-        let (path, put) = match &draft_id {
-            Some(id) => (format!("/rate-schedules/{}", encode_query_value(id)), true),
-            None => ("/rate-schedules".to_owned(), false),
-        };
+        let draft_id = draft_id.clone();
         let navigate = navigate.clone();
-        spawn_local(async move {
-            let r = api
-                .send_raw::<RateScheduleSummaryDto>(&path, put, &body)
-                .await;
-            saving.try_set(false);
-            match r {
-                Ok(v) => navigate(
+        let request = async move { api.save_rate_schedule(draft_id.as_deref(), &body).await };
+        submit.send_then(request, move |r| match r {
+            Ok(v) => {
+                navigate(
                     &format!("/staff/rates/{}", encode_query_value(&v.id)),
                     Default::default(),
-                ),
-                Err(e) => {
-                    save_error.try_set(Some(e));
-                    crate::components::focus_id("rate-save-error");
-                }
+                );
+                None
+            }
+            Err(e) => {
+                // The problems are listed in the alert, not at fields: take the reader there.
+                save_error.try_set(Some(e));
+                crate::components::focus_id("rate-save-error");
+                None
             }
         });
     };

@@ -4,21 +4,23 @@
 //! in plain words, and the translated rate problems and engine refusals.
 
 use cistern_shared::dto::Locale;
+use cistern_shared::query::RateListQuery;
 use cistern_shared::rates::{
     LineKind, LineUnit, Quote, QuoteLine, RateError, RateSchedule, ScheduleText, Service,
 };
 use cistern_shared::rates_api::{
-    ApproveRateScheduleRequest, RateBookDto, RateScheduleDto, RateScheduleSummaryDto, RateStatus,
+    ApproveRateScheduleRequest, RateScheduleDto, RateScheduleSummaryDto, RateStatus,
     RetireRateScheduleRequest,
 };
 use cistern_shared::{FieldError, Role};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::{encode_query_value, use_api, use_auth, Api, ApiError};
-use crate::components::{error_body, LoadError, Loading, StatusMessage};
+use crate::components::{
+    col, error_body, loaded_or, num_col, save_blob, StatusMessage, Submit, Table,
+};
 use crate::format;
 use crate::i18n::{use_i18n, I18n, Key};
 use crate::tr;
@@ -475,28 +477,6 @@ fn schedule_text_view(i18n: I18n, t: ScheduleText) -> impl IntoView {
 
 // ---------------------------------------------------------------- files
 
-/// Saves `blob` as a file (an exported document).
-fn save_blob(blob: &web_sys::Blob, filename: &str) -> bool {
-    use wasm_bindgen::JsCast;
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else {
-        return false;
-    };
-    let doc = document();
-    let Ok(a) = doc.create_element("a") else {
-        return false;
-    };
-    let _ = a.set_attribute("href", &url);
-    let _ = a.set_attribute("download", filename);
-    if let Some(body) = doc.body() {
-        let _ = body.append_child(&a);
-        if let Ok(el) = a.clone().dyn_into::<web_sys::HtmlElement>() {
-            el.click();
-        }
-        let _ = body.remove_child(&a);
-    }
-    true
-}
-
 /// "Print rate list": the PDF of the rates in effect on a date, fetched with the bearer token
 /// and opened from an object URL in a new tab (opened at the click so pop-up blockers allow
 /// it); downloaded instead when no tab can be opened.
@@ -505,48 +485,43 @@ fn PrintRateList() -> impl IntoView {
     let api = use_api();
     let i18n = use_i18n();
     let on = RwSignal::new(format::date(format::today()));
-    let busy = RwSignal::new(false);
-    let failed = RwSignal::new(None::<ApiError>);
+    let submit = Submit::new();
+    let failed = submit.error;
     let print = move |_| {
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let Some(date) = format::parse_date(&on.get_untracked()) else {
-            failed.set(Some(crate::components::local_problem(&[("on", "date")])));
+            submit.invalid(&[("on", "date")]);
             return;
         };
-        busy.set(true);
-        failed.set(None);
         let win = window()
             .open_with_url_and_target("", "_blank")
             .ok()
             .flatten();
-        let path = format!(
-            "/rate-books/rate-list.pdf?on={}&lang={}",
-            format::date(date),
-            i18n.locale().as_str()
-        );
-        spawn_local(async move {
-            let result = api.get_blob(&path).await;
-            busy.try_set(false);
-            match result {
+        let q = RateListQuery {
+            on: Some(date),
+            lang: Some(i18n.locale()),
+        };
+        submit.send_then(
+            async move { api.rate_list_pdf(&q).await },
+            move |r| match r {
                 Ok(blob) => {
                     let opened = web_sys::Url::create_object_url_with_blob(&blob)
                         .ok()
                         .and_then(|url| win.as_ref().map(|w| w.location().set_href(&url).is_ok()))
                         .unwrap_or(false);
-                    if !opened && !save_blob(&blob, &format!("rate-list-{date}.pdf")) {
-                        failed.try_set(Some(ApiError::Unexpected));
-                    }
+                    (!opened && !save_blob(&blob, &format!("rate-list-{date}.pdf")))
+                        .then_some(ApiError::Unexpected)
                 }
                 Err(e) => {
                     if let Some(w) = win {
                         let _ = w.close();
                     }
-                    failed.try_set(Some(e));
+                    Some(e)
                 }
-            }
-        });
+            },
+        );
     };
     view! {
         <div class="rates-print form-inline">
@@ -554,7 +529,7 @@ fn PrintRateList() -> impl IntoView {
                 <label for="rate-list-on">{tr!(RatesListOn)}</label>
                 <input id="rate-list-on" type="date" bind:value=on />
             </div>
-            <button type="button" id="print-rate-list" class="btn btn-secondary" on:click=print disabled=busy>
+            <button type="button" id="print-rate-list" class="btn btn-secondary" on:click=print disabled=submit.busy>
                 {tr!(RatesPrintList)}
             </button>
             <div role="alert" class="inline-error">
@@ -581,12 +556,12 @@ fn chosen_file(input_id: &str) -> Option<web_sys::Blob> {
 fn ImportForm() -> impl IntoView {
     let api = use_api();
     let navigate = use_navigate();
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let submit = Submit::new();
+    let error = submit.error;
     let missing = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         error.set(None);
@@ -595,24 +570,12 @@ fn ImportForm() -> impl IntoView {
             return;
         };
         missing.set(false);
-        busy.set(true);
         let navigate = navigate.clone();
-        spawn_local(async move {
-            let body: wasm_bindgen::JsValue = file.into();
-            let result = api
-                .send_raw::<RateScheduleSummaryDto>("/rate-schedules/import", false, &body)
-                .await;
-            busy.try_set(false);
-            match result {
-                Ok(v) => navigate(
-                    &format!("/staff/rates/{}", encode_query_value(&v.id)),
-                    Default::default(),
-                ),
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
-        });
+        let body: wasm_bindgen::JsValue = file.into();
+        submit.send(
+            async move { api.import_rate_schedule(&body).await },
+            move |v| navigate(&version_href(&v.id), Default::default()),
+        );
     };
     let i18n = use_i18n();
     view! {
@@ -629,7 +592,7 @@ fn ImportForm() -> impl IntoView {
                 <p class="hint" id="rate-import-hint">{tr!(RatesImportHint)}</p>
             </div>
             <div class="form-actions">
-                <button type="submit" class="btn btn-secondary" id="rate-import-submit" disabled=busy>
+                <button type="submit" class="btn btn-secondary" id="rate-import-submit" disabled=submit.busy>
                     {tr!(RatesImportSubmit)}
                 </button>
             </div>
@@ -668,8 +631,7 @@ pub fn RatesPage() -> impl IntoView {
     let auth = use_auth();
     let i18n = use_i18n();
     let editor = Memo::new(move |_| can_edit_rates(auth.role()));
-    let data =
-        LocalResource::new(move || async move { api.get::<Vec<RateBookDto>>("/rate-books").await });
+    let data = LocalResource::new(move || async move { api.rate_books().await });
     view! {
         <div class="page-head" id="rates">
             <h1>{tr!(RatesTitle)}</h1>
@@ -689,24 +651,11 @@ pub fn RatesPage() -> impl IntoView {
                     })
             }}
         </div>
-        {move || match data.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
-            Some(Ok(books)) if books.is_empty() => view! { <p class="empty">{tr!(RatesNone)}</p> }.into_any(),
-            Some(Ok(books)) => {
+        {move || loaded_or(data.get(), |v| match v {
+            books if books.is_empty() => view! { <p class="empty">{tr!(RatesNone)}</p> }.into_any(),
+            books => {
                 view! {
-                    <div class="table-wrap">
-                        <table class="table" id="rate-books">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{tr!(RatesColBook)}</th>
-                                    <th scope="col">{tr!(RatesColInEffect)}</th>
-                                    <th scope="col">{tr!(RatesColUpcoming)}</th>
-                                    <th scope="col" class="num">{tr!(RatesColDrafts)}</th>
-                                    <th scope="col" class="num">{tr!(RatesColVersions)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
+                    <Table columns=vec![col(Key::RatesColBook), col(Key::RatesColInEffect), col(Key::RatesColUpcoming), num_col(Key::RatesColDrafts), num_col(Key::RatesColVersions)] id="rate-books">
                                 {books
                                     .into_iter()
                                     .map(|b| {
@@ -740,13 +689,11 @@ pub fn RatesPage() -> impl IntoView {
                                         }
                                     })
                                     .collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    </Table>
                 }
                     .into_any()
             }
-        }}
+        })}
         {move || editor.get().then(|| view! { <ImportForm /> })}
     }
 }
@@ -759,32 +706,17 @@ pub fn RateBookPage() -> impl IntoView {
     let params = use_params_map();
     let book = Memo::new(move |_| params.with(|p| p.get("book").unwrap_or_default()));
     let data = LocalResource::new(move || {
-        let path = format!("/rate-books/{}/versions", encode_query_value(&book.get()));
-        async move { api.get::<Vec<RateScheduleSummaryDto>>(&path).await }
+        let book = book.get();
+        async move { api.rate_book_versions(&book).await }
     });
     view! {
         <p class="back"><A href="/staff/rates">"← " {tr!(RatesBack)}</A></p>
         <div class="page-head" id="rate-book">
             <h1>{move || i18n.tf(Key::RatesBookTitle, &[("book", &book.get())])}</h1>
         </div>
-        {move || match data.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
-            Some(Ok(list)) => {
+        {move || loaded_or(data.get(), |list| {
                 view! {
-                    <div class="table-wrap">
-                        <table class="table" id="rate-versions">
-                            <thead>
-                                <tr>
-                                    <th scope="col" class="num">{tr!(RatesColVersion)}</th>
-                                    <th scope="col">{tr!(RatesColTitle)}</th>
-                                    <th scope="col">{tr!(RatesColEffective)}</th>
-                                    <th scope="col">{tr!(RatesColStatus)}</th>
-                                    <th scope="col">{tr!(RatesColChangedBy)}</th>
-                                    <th scope="col">{tr!(RatesColApprovedBy)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
+                    <Table columns=vec![num_col(Key::RatesColVersion), col(Key::RatesColTitle), col(Key::RatesColEffective), col(Key::RatesColStatus), col(Key::RatesColChangedBy), col(Key::RatesColApprovedBy)] id="rate-versions">
                                 {list
                                     .into_iter()
                                     .map(|v| {
@@ -800,13 +732,10 @@ pub fn RateBookPage() -> impl IntoView {
                                         }
                                     })
                                     .collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    </Table>
                 }
                     .into_any()
-            }
-        }}
+        })}
     }
 }
 
@@ -817,31 +746,27 @@ pub fn RateVersionPage() -> impl IntoView {
     let api = use_api();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let reload = RwSignal::new(0_u32);
     let data = LocalResource::new(move || {
-        reload.track();
-        let path = format!("/rate-schedules/{}", encode_query_value(&id.get()));
-        async move { api.get::<RateScheduleDto>(&path).await }
+        let id = id.get();
+        async move { api.rate_schedule(&id).await }
     });
     let status = RwSignal::new(None::<String>);
     view! {
         <p class="back"><A href="/staff/rates">"← " {tr!(RatesBack)}</A></p>
         <StatusMessage message=status />
-        {move || match data.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
-            Some(Ok(v)) => {
+        {move || {
+            loaded_or(data.get(), |v| {
                 view! {
                     <VersionBody
                         v=v
                         on_change=Callback::new(move |msg: String| {
                             status.set(Some(msg));
-                            reload.update(|n| *n += 1);
+                            data.refetch();
                         })
                     />
                 }
                     .into_any()
-            }
+            })
         }}
     }
 }
@@ -867,80 +792,62 @@ fn VersionBody(v: RateScheduleDto, on_change: Callback<String>) -> impl IntoView
     let problems = v.problems.clone();
     let has_problems = !problems.is_empty();
     let json = serde_json::to_string_pretty(&v.document).unwrap_or_default();
-    let action_error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let action_error = submit.error;
     let reason = RwSignal::new(String::new());
 
     let id = s.id.clone();
     let sha = s.document_sha256.clone();
     let approve = move |_| {
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
-        busy.set(true);
-        action_error.set(None);
         let body = ApproveRateScheduleRequest {
             reason: format::non_empty(&reason.get_untracked()),
             document_sha256: Some(sha.clone()),
         };
-        let path = format!("/rate-schedules/{}/approve", encode_query_value(&id));
-        spawn_local(async move {
-            let r = api.post::<_, RateScheduleSummaryDto>(&path, &body).await;
-            busy.try_set(false);
-            match r {
-                Ok(v) => on_change.run(i18n.tf(
+        let id = id.clone();
+        submit.send(
+            async move { api.approve_rate_schedule(&id, &body).await },
+            move |v| {
+                on_change.run(i18n.tf(
                     Key::RatesApproved,
                     &[("version", &v.version.to_string()), ("book", &v.book_id)],
-                )),
-                Err(e) => {
-                    action_error.try_set(Some(e));
-                }
-            }
-        });
+                ))
+            },
+        );
     };
     let id = s.id.clone();
     let retire = move |_| {
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
-        busy.set(true);
-        action_error.set(None);
         let body = RetireRateScheduleRequest {
             reason: format::non_empty(&reason.get_untracked()),
         };
-        let path = format!("/rate-schedules/{}/retire", encode_query_value(&id));
-        spawn_local(async move {
-            let r = api.post::<_, RateScheduleSummaryDto>(&path, &body).await;
-            busy.try_set(false);
-            match r {
-                Ok(v) => on_change.run(i18n.tf(
+        let id = id.clone();
+        submit.send(
+            async move { api.retire_rate_schedule(&id, &body).await },
+            move |v| {
+                on_change.run(i18n.tf(
                     Key::RatesRetired,
                     &[("version", &v.version.to_string()), ("book", &v.book_id)],
-                )),
-                Err(e) => {
-                    action_error.try_set(Some(e));
-                }
-            }
-        });
+                ))
+            },
+        );
     };
     let id = s.id.clone();
     let filename = format!("{}-v{}.json", s.book_id, s.version);
     let export = move |_| {
-        action_error.set(None);
-        let path = format!("/rate-schedules/{}/export", encode_query_value(&id));
+        let id = id.clone();
         let filename = filename.clone();
-        spawn_local(async move {
-            match api.get_blob(&path).await {
-                Ok(blob) => {
-                    if !save_blob(&blob, &filename) {
-                        action_error.try_set(Some(ApiError::Unexpected));
-                    }
-                }
-                Err(e) => {
-                    action_error.try_set(Some(e));
-                }
-            }
-        });
+        submit.send_then(
+            async move { api.rate_schedule_file(&id).await },
+            move |r| match r {
+                Ok(blob) => (!save_blob(&blob, &filename)).then_some(ApiError::Unexpected),
+                Err(e) => Some(e),
+            },
+        );
     };
     let edit_href = format!("/staff/rates/{}/edit", encode_query_value(&s.id));
     let copy_href = format!("/staff/rates/new?from={}", encode_query_value(&s.id));
@@ -1026,7 +933,7 @@ fn VersionBody(v: RateScheduleDto, on_change: Callback<String>) -> impl IntoView
                         .then(|| {
                             let approve = approve.clone();
                             view! {
-                                <button type="button" class="btn btn-primary" id="rate-approve" on:click=approve disabled=busy>
+                                <button type="button" class="btn btn-primary" id="rate-approve" on:click=approve disabled=submit.busy>
                                     {tr!(RatesApprove)}
                                 </button>
                             }
@@ -1037,7 +944,7 @@ fn VersionBody(v: RateScheduleDto, on_change: Callback<String>) -> impl IntoView
                         .then(|| {
                             let retire = retire.clone();
                             view! {
-                                <button type="button" class="btn btn-secondary" id="rate-retire" on:click=retire disabled=busy>
+                                <button type="button" class="btn btn-secondary" id="rate-retire" on:click=retire disabled=submit.busy>
                                     {tr!(RatesRetire)}
                                 </button>
                             }
@@ -1070,11 +977,7 @@ fn VersionBody(v: RateScheduleDto, on_change: Callback<String>) -> impl IntoView
 
 /// Loads the stored text of a version (its export), for the editor.
 pub async fn load_document_text(api: Api, id: &str) -> Result<String, ApiError> {
-    api.get_text(&format!(
-        "/rate-schedules/{}/export",
-        encode_query_value(id)
-    ))
-    .await
+    api.rate_schedule_text(id).await
 }
 
 #[cfg(test)]

@@ -1,16 +1,18 @@
 //! `/staff/users` (admin): list, create, activate/deactivate, reset password.
 
 use cistern_shared::dto::{
-    CreateUserRequest, Locale, Page, ResetPasswordRequest, UpdateUserRequest, UserDto,
+    CreateUserRequest, Locale, ResetPasswordRequest, UpdateUserRequest, UserDto,
 };
+use cistern_shared::query::PageQuery;
 use cistern_shared::Role;
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{encode_query_value, use_api, use_auth, ApiError};
-use crate::components::{ErrorAlert, LoadError, Loading, Pager, StatusMessage, TextField};
+use crate::api::{use_api, use_auth};
+use crate::components::{
+    col, loaded_or, ErrorAlert, Pager, StatusMessage, Submit, SubmitButton, Table, TextField,
+};
 use crate::format;
 use crate::i18n::{locale_key, role_key, use_i18n, Key};
 use crate::tr;
@@ -42,14 +44,16 @@ fn UsersAdmin() -> impl IntoView {
     let page = RwSignal::new(1_i64);
     let data = LocalResource::new(move || {
         let p = page.get();
-        async move {
-            api.get::<Page<UserDto>>(&format!("/users?page={p}&per_page={PER_PAGE}"))
-                .await
-        }
+        let query = PageQuery {
+            page: Some(p),
+            per_page: Some(PER_PAGE),
+        };
+        async move { api.users(&query).await }
     });
     let me = Memo::new(move |_| auth.user().map(|u| u.id).unwrap_or_default());
     let status = RwSignal::new(None::<String>);
-    let row_error = RwSignal::new(None::<ApiError>);
+    let row = Submit::new();
+    let row_error = row.error;
     // (id, username) of the user whose password is being reset.
     let resetting = RwSignal::new(None::<(String, String)>);
     let total = Signal::derive(move || {
@@ -62,30 +66,22 @@ fn UsersAdmin() -> impl IntoView {
     let toggle = move |u: UserDto| {
         let activate = !u.active;
         status.set(None);
-        row_error.set(None);
-        spawn_local(async move {
-            let body = UpdateUserRequest {
-                active: Some(activate),
-                ..Default::default()
-            };
-            match api
-                .patch::<_, UserDto>(&format!("/users/{}", encode_query_value(&u.id)), &body)
-                .await
-            {
-                Ok(updated) => {
-                    let key = if updated.active {
-                        Key::UsersActivated
-                    } else {
-                        Key::UsersDeactivated
-                    };
-                    status.try_set(Some(i18n.tf(key, &[("username", &updated.username)])));
-                    data.refetch();
-                }
-                Err(e) => {
-                    row_error.try_set(Some(e));
-                }
-            }
-        });
+        let body = UpdateUserRequest {
+            active: Some(activate),
+            ..Default::default()
+        };
+        row.send(
+            async move { api.update_user(&u.id, &body).await },
+            move |updated| {
+                let key = if updated.active {
+                    Key::UsersActivated
+                } else {
+                    Key::UsersDeactivated
+                };
+                status.try_set(Some(i18n.tf(key, &[("username", &updated.username)])));
+                data.refetch();
+            },
+        );
     };
 
     view! {
@@ -94,25 +90,11 @@ fn UsersAdmin() -> impl IntoView {
         </div>
         <StatusMessage message=status />
         <ErrorAlert error=row_error />
-        {move || match data.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Err(e)) => view! { <LoadError err=e /> }.into_any(),
-            Some(Ok(p)) if p.items.is_empty() => view! { <p class="empty">{tr!(UsersNone)}</p> }.into_any(),
-            Some(Ok(p)) => {
+        {move || loaded_or(data.get(), |v| match v {
+            p if p.items.is_empty() => view! { <p class="empty">{tr!(UsersNone)}</p> }.into_any(),
+            p => {
                 view! {
-                    <div class="table-wrap">
-                        <table class="table" id="user-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{tr!(ColUsername)}</th>
-                                    <th scope="col">{tr!(ColName)}</th>
-                                    <th scope="col">{tr!(ColRole)}</th>
-                                    <th scope="col">{tr!(ColState)}</th>
-                                    <th scope="col">{tr!(ColCreated)}</th>
-                                    <th scope="col">{tr!(ColActions)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
+                    <Table columns=vec![col(Key::ColUsername), col(Key::ColName), col(Key::ColRole), col(Key::ColState), col(Key::ColCreated), col(Key::ColActions)] id="user-table">
                                 {p
                                     .items
                                     .into_iter()
@@ -181,13 +163,11 @@ fn UsersAdmin() -> impl IntoView {
                                         }
                                     })
                                     .collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    </Table>
                 }
                     .into_any()
             }
-        }}
+        })}
         <Pager page=page per_page=PER_PAGE total=total on_page=Callback::new(move |p| page.set(p)) />
         {move || {
             resetting
@@ -213,9 +193,9 @@ fn ResetPasswordForm(
     let api = use_api();
     let i18n = use_i18n();
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
+    let submit = Submit::new();
+    let error = submit.error;
     let local = RwSignal::new(None::<Key>);
-    let busy = RwSignal::new(false);
     let input_ref = NodeRef::<html::Input>::new();
     Effect::new(move |_| {
         if let Some(el) = input_ref.get() {
@@ -225,7 +205,7 @@ fn ResetPasswordForm(
     let title_name = username.clone();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         let new_password = password.get_untracked();
@@ -235,26 +215,18 @@ fn ResetPasswordForm(
             return;
         }
         local.set(None);
-        busy.set(true);
-        let path = format!("/users/{}/password", encode_query_value(&id));
+        let id = id.clone();
         let username = username.clone();
-        spawn_local(async move {
-            let result = api
-                .post_no_content(&path, &ResetPasswordRequest { new_password })
-                .await;
-            busy.try_set(false);
-            match result {
-                Ok(()) => {
-                    status.try_set(Some(
-                        i18n.tf(Key::UsersResetDone, &[("username", &username)]),
-                    ));
-                    resetting.try_set(None);
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
-        });
+        let body = ResetPasswordRequest { new_password };
+        submit.send(
+            async move { api.reset_password(&id, &body).await },
+            move |()| {
+                status.try_set(Some(
+                    i18n.tf(Key::UsersResetDone, &[("username", &username)]),
+                ));
+                resetting.try_set(None);
+            },
+        );
     };
     view! {
         <section class="card" aria-labelledby="reset-title" id="reset-password">
@@ -275,7 +247,7 @@ fn ResetPasswordForm(
                     <p class="hint" id="reset-hint">{tr!(PasswordNewHint)}</p>
                 </div>
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" disabled=busy>{tr!(UsersResetSave)}</button>
+                    <SubmitButton submit=submit label=Key::UsersResetSave />
                     <button type="button" class="btn btn-secondary" on:click=move |_| resetting.set(None)>
                         {tr!(CommonCancel)}
                     </button>
@@ -295,12 +267,12 @@ fn CreateUserForm(on_created: Callback<UserDto>) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let locale = RwSignal::new(Locale::En);
     let customer_id = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let submit = Submit::new();
+    let error = submit.error;
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if submit.is_busy() {
             return;
         }
         error.set(None);
@@ -314,22 +286,12 @@ fn CreateUserForm(on_created: Callback<UserDto>) -> impl IntoView {
             locale: locale.get_untracked(),
             customer_id: (!cid.is_empty()).then_some(cid),
         };
-        busy.set(true);
-        spawn_local(async move {
-            let result = api.post::<_, UserDto>("/users", &req).await;
-            busy.try_set(false);
-            match result {
-                Ok(u) => {
-                    username.try_set(String::new());
-                    display_name.try_set(String::new());
-                    password.try_set(String::new());
-                    customer_id.try_set(String::new());
-                    on_created.run(u);
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
+        submit.send(async move { api.create_user(&req).await }, move |u| {
+            username.try_set(String::new());
+            display_name.try_set(String::new());
+            password.try_set(String::new());
+            customer_id.try_set(String::new());
+            on_created.run(u);
         });
     };
 
@@ -409,9 +371,7 @@ fn CreateUserForm(on_created: Callback<UserDto>) -> impl IntoView {
                 />
                 <TextField id="new-customer-id" label=Key::UsersCustomerId value=customer_id hint=Key::UsersCustomerIdHint />
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" disabled=busy>
-                        {move || if busy.get() { i18n.t(Key::CommonSaving) } else { i18n.t(Key::UsersCreate) }}
-                    </button>
+                    <SubmitButton submit=submit label=Key::UsersCreate busy_label=Key::CommonSaving />
                 </div>
             </form>
         </section>

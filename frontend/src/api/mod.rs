@@ -1,6 +1,8 @@
 //! The HTTP layer: same-origin JSON calls to `/api/v1/...` with the bearer token, one refresh
 //! on a 401, and every failure turned into an [`ApiError`] the UI can translate.
 
+mod endpoints;
+
 use std::cell::RefCell;
 
 use cistern_shared::dto::{LoginRequest, LoginResponse, UserDto};
@@ -303,11 +305,11 @@ impl Api {
         serde_json::to_string(body).map_err(|_| ApiError::Unexpected)
     }
 
-    pub async fn get<T: DeserializeOwned>(self, path: &str) -> Result<T, ApiError> {
+    async fn get<T: DeserializeOwned>(self, path: &str) -> Result<T, ApiError> {
         decode(self.send(path, Method::Get, None).await?).await
     }
 
-    pub async fn post<B: Serialize, T: DeserializeOwned>(
+    async fn post<B: Serialize, T: DeserializeOwned>(
         self,
         path: &str,
         body: &B,
@@ -316,12 +318,12 @@ impl Api {
         decode(self.send(path, Method::Post, Some(json)).await?).await
     }
 
-    pub async fn post_no_content<B: Serialize>(self, path: &str, body: &B) -> Result<(), ApiError> {
+    async fn post_no_content<B: Serialize>(self, path: &str, body: &B) -> Result<(), ApiError> {
         let json = Self::to_json(body)?;
         no_content(self.send(path, Method::Post, Some(json)).await?).await
     }
 
-    pub async fn patch<B: Serialize, T: DeserializeOwned>(
+    async fn patch<B: Serialize, T: DeserializeOwned>(
         self,
         path: &str,
         body: &B,
@@ -330,7 +332,7 @@ impl Api {
         decode(self.send(path, Method::Patch, Some(json)).await?).await
     }
 
-    pub async fn put<B: Serialize, T: DeserializeOwned>(
+    async fn put<B: Serialize, T: DeserializeOwned>(
         self,
         path: &str,
         body: &B,
@@ -340,7 +342,7 @@ impl Api {
     }
 
     /// GETs a file (a PDF) as a `Blob`, with the bearer token like every other call.
-    pub async fn get_blob(self, path: &str) -> Result<web_sys::Blob, ApiError> {
+    async fn get_blob(self, path: &str) -> Result<web_sys::Blob, ApiError> {
         let resp = self.send(path, Method::Get, None).await?;
         if !resp.ok() {
             return Err(into_error(resp).await);
@@ -358,7 +360,7 @@ impl Api {
     }
 
     /// GETs a text file (an exported document) exactly as the server sent it.
-    pub async fn get_text(self, path: &str) -> Result<String, ApiError> {
+    async fn get_text(self, path: &str) -> Result<String, ApiError> {
         let resp = self.send(path, Method::Get, None).await?;
         if !resp.ok() {
             return Err(into_error(resp).await);
@@ -391,7 +393,7 @@ impl Api {
     /// POSTs (or PUTs, with `put`) a body exactly as given: JSON text as typed, or a file's
     /// bytes (a `Blob`), so the server keeps it byte for byte (rate schedule documents). The
     /// token and the one refresh on a 401 work as for every other call.
-    pub async fn send_raw<T: DeserializeOwned>(
+    async fn send_raw<T: DeserializeOwned>(
         self,
         path: &str,
         put: bool,
