@@ -174,9 +174,10 @@ WASM_IN="$CARGO_TARGET_DIR/$TARGET/release/$CRATE_FILE.wasm"
 [ -f "$WASM_IN" ] || die "cargo did not produce $WASM_IN"
 
 # wasm-bindgen (+ wasm-opt) only when the input or the tools changed.
-STAMP="$DIST/.build-stamp"
+STAMP="$FRONTEND/.pkg-stamp"
 stamp_now="$(sha256sum "$WASM_IN" | cut -d' ' -f1) wb=$WB_VER opt=${WASM_OPT_BIN:+$BINARYEN_NPM_VER} bindgen-args=v2"
-PKG="$DIST/pkg"
+# wasm-bindgen's output is kept beside dist/, not in it: dist/ holds only what is served.
+PKG="$FRONTEND/.pkg"
 bindgen() {
   if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$stamp_now" ] &&
     [ -f "$PKG/$CRATE_FILE.js" ] && [ -f "$PKG/${CRATE_FILE}_bg.wasm" ]; then
@@ -203,17 +204,57 @@ bindgen() {
 }
 step wasm-bindgen bindgen
 
-copy_assets() {
-  local f
+# Served names carry a hash of their content (cached for a year: a new build is a new name);
+# index.html, which names them, is revalidated on every visit. Each file also gets gzip and
+# brotli copies, which the server sends as they are.
+hash_of() { sha256sum "$1" | cut -c1-12; }
+publish() {
+  local f js wasm js_name wasm_name css_name boot_name
   for f in index.html boot.js style.css favicon.svg; do
     [ -f "$FRONTEND/$f" ] || die "missing frontend/$f"
-    cp -p "$FRONTEND/$f" "$DIST/$f"
   done
+  rm -rf "$DIST.tmp"
+  mkdir -p "$DIST.tmp/assets"
+  js="$PKG/$CRATE_FILE.js"
+  wasm="$PKG/${CRATE_FILE}_bg.wasm"
+  wasm_name="${CRATE_FILE}_bg-$(hash_of "$wasm").wasm"
+  js_name="$CRATE_FILE-$(hash_of "$js").js"
+  css_name="style-$(hash_of "$FRONTEND/style.css").css"
+  cp "$wasm" "$DIST.tmp/assets/$wasm_name"
+  cp "$js" "$DIST.tmp/assets/$js_name"
+  cp "$FRONTEND/style.css" "$DIST.tmp/assets/$css_name"
+  sed -e "s#/pkg/$CRATE_FILE.js#/assets/$js_name#" \
+      -e "s#^init();#init({ module_or_path: '/assets/$wasm_name' });#" \
+      "$FRONTEND/boot.js" >"$DIST.tmp/boot.js"
+  grep -q "/assets/$wasm_name" "$DIST.tmp/boot.js" || die "boot.js: init() call not found"
+  boot_name="boot-$(hash_of "$DIST.tmp/boot.js").js"
+  mv "$DIST.tmp/boot.js" "$DIST.tmp/assets/$boot_name"
+  sed -e "s#\"/style.css\"#\"/assets/$css_name\"#" \
+      -e "s#\"/pkg/$CRATE_FILE.js\"#\"/assets/$js_name\"#" \
+      -e "s#\"/pkg/${CRATE_FILE}_bg.wasm\"#\"/assets/$wasm_name\"#" \
+      -e "s#\"/boot.js\"#\"/assets/$boot_name\"#" \
+      "$FRONTEND/index.html" >"$DIST.tmp/index.html"
+  for f in "$css_name" "$js_name" "$wasm_name" "$boot_name"; do
+    grep -q "$f" "$DIST.tmp/index.html" || die "index.html does not name $f"
+  done
+  cp "$FRONTEND/favicon.svg" "$DIST.tmp/favicon.svg"
+  if ! command -v brotli >/dev/null && [ "$(id -u)" = 0 ]; then
+    log "installing brotli (apt)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends brotli >/dev/null 2>&1 ||
+      { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends brotli >/dev/null 2>&1; } || true
+  fi
+  for f in "$DIST.tmp"/index.html "$DIST.tmp"/favicon.svg "$DIST.tmp"/assets/*; do
+    gzip -9 -n -k -f "$f"
+    if command -v brotli >/dev/null; then brotli -q 11 -k -f "$f"; fi
+  done
+  rm -rf "$DIST"
+  mv "$DIST.tmp" "$DIST"
 }
-step assets copy_assets
+step publish publish
 
 # ---------------------------------------------------------------- report
 log "timings:"
 for t in "${TIMINGS[@]}"; do log "  $t"; done
 log "  total                  $(($(date +%s) - T0)) s"
-log "dist: $DIST ($(du -sh "$DIST" | cut -f1); wasm $(du -h "$PKG/${CRATE_FILE}_bg.wasm" | cut -f1), gzip $(gzip -9c "$PKG/${CRATE_FILE}_bg.wasm" | wc -c | awk '{printf "%.0f KiB", $1/1024}'))"
+wasm_out=$(ls "$DIST"/assets/*.wasm)
+log "dist: $DIST ($(du -sh "$DIST" | cut -f1); wasm $(du -h "$wasm_out" | cut -f1), gzip $(du -h "$wasm_out.gz" | cut -f1)$([ -f "$wasm_out.br" ] && echo ", brotli $(du -h "$wasm_out.br" | cut -f1)"))"

@@ -278,6 +278,9 @@ pub fn configure_app(cfg: &mut web::ServiceConfig, state: &AppState) {
                     }
                 })),
         );
+    } else if crate::client::is_embedded() {
+        // The client built into this binary (build.rs); `static_dir` overrides it.
+        cfg.default_service(web::get().to(crate::client::serve));
     }
 }
 

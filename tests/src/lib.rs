@@ -37,13 +37,14 @@ pub fn repo_root() -> PathBuf {
 /// The built client, `frontend/dist`, or an error telling how to build it.
 pub fn dist_dir() -> Result<PathBuf> {
     let dist = repo_root().join("frontend").join("dist");
-    for needed in [
-        "index.html",
-        "boot.js",
-        "pkg/cistern_frontend.js",
-        "pkg/cistern_frontend_bg.wasm",
-    ] {
-        if !dist.join(needed).is_file() {
+    let has_wasm = std::fs::read_dir(dist.join("assets"))
+        .map(|d| {
+            d.flatten()
+                .any(|e| e.file_name().to_string_lossy().ends_with(".wasm"))
+        })
+        .unwrap_or(false);
+    for needed in ["index.html", "favicon.svg", "assets"] {
+        if !dist.join(needed).exists() || !has_wasm {
             return Err(err(format!(
                 "{} is missing: the browser client has not been built. Run scripts/build-client.sh \
                  (it builds frontend/dist), then run this test again.",

@@ -9,6 +9,7 @@ mod accounts;
 mod audit_trail;
 mod auth;
 mod cis;
+mod client;
 mod errors;
 mod import_failure;
 mod imports;
