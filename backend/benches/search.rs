@@ -969,7 +969,7 @@ fn run(label: &str, c: &mut DbConnection, n: usize, pg: bool, only: &[String]) {
     let s = build_city(c, n);
     let built = t0.elapsed();
     let t0 = Instant::now();
-    let indexed = c.transaction(reindex_all).unwrap();
+    let indexed = cistern_backend::db::write_on(c, reindex_all).unwrap();
     let index_time = t0.elapsed();
     let rows: i64 =
         diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT COUNT(*) FROM search_terms")

@@ -82,8 +82,10 @@ impl std::str::FromStr for Money {
                 return Err("amounts have at most two decimal places");
             }
         }
-        let d: Decimal = s.parse().map_err(|_| "not a decimal amount")?;
-        Money::from_decimal(d).ok_or("amounts have at most two decimal places")
+        let mut d: Decimal = s.parse().map_err(|_| "not a decimal amount")?;
+        // Always two places, as amounts are shown and stored ("42.5" is "42.50").
+        d.rescale(2);
+        Ok(Money(d))
     }
 }
 

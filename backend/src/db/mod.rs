@@ -194,12 +194,7 @@ impl DbPool {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
-        conn.transaction(|c| {
-            let mut tx = WriteTx { conn: c };
-            let out = f(&mut tx)?;
-            before_commit(&mut tx)?;
-            Ok(out)
-        })
+        write_on(conn, f)
     }
 
     /// Runs `f` in a read transaction (a consistent snapshot on both backends). On PostgreSQL
@@ -219,6 +214,23 @@ impl DbPool {
     }
 }
 
+/// Runs `f` in one write transaction on a connection the caller holds (a bench or a tool with
+/// one connection); servers use [`DbPool::write`], which also queues SQLite writers.
+pub fn write_on<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|c| {
+        let mut tx = WriteTx { conn: c };
+        let out = f(&mut tx)?;
+        before_commit(&mut tx)?;
+        Ok(out)
+    })
+}
+
 /// A write transaction, open until [`DbPool::write`]'s closure returns. Functions that change
 /// data take `&mut WriteTx`; functions that only read take `&mut DbConnection`, which both
 /// transaction kinds dereference to. Diesel's query methods want the connection itself:
@@ -232,9 +244,15 @@ pub struct ReadTx<'a> {
     conn: &'a mut DbConnection,
 }
 
-impl WriteTx<'_> {
+impl<'a> WriteTx<'a> {
     pub fn db(&mut self) -> &mut DbConnection {
         self.conn
+    }
+
+    /// A unit test's own connection, as if in a write transaction (tests only).
+    #[cfg(test)]
+    pub(crate) fn in_test(conn: &'a mut DbConnection) -> WriteTx<'a> {
+        WriteTx { conn }
     }
 
     pub fn backend(&self) -> Backend {

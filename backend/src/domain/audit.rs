@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::db::models::audit_log::{AuditEntry, NewAuditEntry};
 use crate::db::schema::audit_log;
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 
 /// Who made a change: a signed-in user, or the system itself (jobs, seeding).
 #[derive(Debug, Clone)]
@@ -50,7 +50,8 @@ pub fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
 
 /// Writes one audit entry. Takes the connection for now, as its callers in every module do;
 /// a change always reaches it inside a write transaction.
-pub fn record(conn: &mut DbConnection, actor: &Actor, change: Change<'_>) -> QueryResult<()> {
+/// Records a change in the transaction that makes it (only a write transaction can).
+pub fn record(tx: &mut WriteTx<'_>, actor: &Actor, change: Change<'_>) -> QueryResult<()> {
     diesel::insert_into(audit_log::table)
         .values(NewAuditEntry {
             at: crate::db::now(),
@@ -64,7 +65,7 @@ pub fn record(conn: &mut DbConnection, actor: &Actor, change: Change<'_>) -> Que
             reason: change.reason,
             request_id: actor.request_id.as_deref(),
         })
-        .execute(conn)?;
+        .execute(tx.db())?;
     Ok(())
 }
 

@@ -89,3 +89,61 @@ mod tests {
         assert_eq!(super::paging(Some(3), Some(20)), (3, 20));
     }
 }
+
+#[cfg(test)]
+mod transaction_rule {
+    /// The transaction rule, checked on the source: a domain function that writes (INSERT,
+    /// UPDATE, DELETE) takes a `WriteTx`, never a bare connection, so it cannot be called from a
+    /// read transaction. The compiler enforces the rest: only `DbPool::write` makes a `WriteTx`.
+    #[test]
+    fn writing_functions_take_a_write_transaction() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain");
+        let mut files = Vec::new();
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    files.push(p);
+                }
+            }
+        }
+        let writes = [
+            "diesel::insert_into(",
+            "diesel::insert_or_ignore_into(",
+            "diesel::update(",
+            "diesel::delete(",
+            "diesel::replace_into(",
+        ];
+        let mut offenders = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            // Test modules may set up rows however they like.
+            let text = text.split("#[cfg(test)]").next().unwrap_or("");
+            let mut starts: Vec<usize> = text
+                .match_indices("fn ")
+                .map(|(i, _)| i)
+                .filter(|&i| i == 0 || text[..i].ends_with(' ') || text[..i].ends_with('\n'))
+                .collect();
+            starts.push(text.len());
+            for w in starts.windows(2) {
+                let item = &text[w[0]..w[1]];
+                let Some(sig_end) = item.find('{') else {
+                    continue;
+                };
+                let sig = &item[..sig_end];
+                let takes_bare = sig.contains("&mut DbConnection");
+                if takes_bare && writes.iter().any(|s| item.contains(s)) {
+                    let name = sig.split('(').next().unwrap_or(sig).trim().to_owned();
+                    offenders.push(format!("{}: {name}", f.display()));
+                }
+            }
+        }
+        assert!(
+            offenders.is_empty(),
+            "these write but take a bare connection (take `tx: &mut WriteTx<'_>`): {offenders:#?}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Account search over names, addresses, account numbers, meter serials, phones and parcels.
-//! The `search_terms` table holds each account's normalised words; every change to what an
-//! account is found by calls [`reindex_accounts`] in the same transaction.
+//! The `search_terms` table holds each account's normalised words. It is derived data: triggers
+//! note every account whose words changed (`search_pending`) and [`refresh_pending`] re-indexes
+//! them before each write transaction commits, so no workflow re-indexes by hand.
 //!
 //! ## How a query is answered
 //! 1. The text is cut into words ([`query_words`]): lowercase, accents folded (é → e, ñ → n),
@@ -630,7 +631,8 @@ type SourceRow = (
 );
 
 /// Indexes these accounts (their old terms must be gone already).
-fn index_batch(conn: &mut DbConnection, ids: &[String]) -> QueryResult<()> {
+fn index_batch(tx: &mut WriteTx<'_>, ids: &[String]) -> QueryResult<()> {
+    let conn = tx.db();
     let rows: Vec<SourceRow> = accounts::table
         .inner_join(customers::table)
         .inner_join(premises::table)
@@ -722,14 +724,14 @@ fn index_batch(conn: &mut DbConnection, ids: &[String]) -> QueryResult<()> {
 /// Rebuilds the search terms of these accounts: deletes their terms and inserts the current
 /// ones, in bulk. Workflows never call it: `refresh_pending` does, for the accounts the
 /// triggers noted, before every write transaction commits.
-pub fn reindex_accounts(conn: &mut DbConnection, account_ids: &[String]) -> QueryResult<()> {
+pub fn reindex_accounts(tx: &mut WriteTx<'_>, account_ids: &[String]) -> QueryResult<()> {
     let mut ids: Vec<String> = account_ids.to_vec();
     ids.sort();
     ids.dedup();
     for chunk in ids.chunks(INDEX_BATCH) {
         // Two transactions reindexing one account on PostgreSQL take turns: the second reads
         // (and deletes) what the first wrote. SQLite's writers are serialised already.
-        if let DbConnection::Postgres(pg) = &mut *conn {
+        if let DbConnection::Postgres(pg) = tx.db() {
             accounts::table
                 .filter(accounts::id.eq_any(chunk))
                 .order(accounts::id.asc())
@@ -738,8 +740,8 @@ pub fn reindex_accounts(conn: &mut DbConnection, account_ids: &[String]) -> Quer
                 .load::<String>(pg)?;
         }
         diesel::delete(search_terms::table.filter(search_terms::account_id.eq_any(chunk)))
-            .execute(conn)?;
-        index_batch(conn, chunk)?;
+            .execute(tx.db())?;
+        index_batch(tx, chunk)?;
     }
     Ok(())
 }
@@ -757,20 +759,20 @@ pub fn refresh_pending(tx: &mut WriteTx<'_>) -> QueryResult<()> {
         return Ok(());
     }
     diesel::delete(search_pending::table).execute(tx.db())?;
-    reindex_accounts(tx.db(), &ids)
+    reindex_accounts(tx, &ids)
 }
 
 /// Rebuilds the search terms of every account; answers how many accounts were indexed.
-pub fn reindex_all(conn: &mut DbConnection) -> QueryResult<usize> {
-    diesel::delete(search_pending::table).execute(conn)?;
-    diesel::delete(search_terms::table).execute(conn)?;
-    diesel::delete(search_vocab::table).execute(conn)?;
+pub fn reindex_all(tx: &mut WriteTx<'_>) -> QueryResult<usize> {
+    diesel::delete(search_pending::table).execute(tx.db())?;
+    diesel::delete(search_terms::table).execute(tx.db())?;
+    diesel::delete(search_vocab::table).execute(tx.db())?;
     let ids: Vec<String> = accounts::table
         .select(accounts::id)
         .order(accounts::id.asc())
-        .load(conn)?;
+        .load(tx.db())?;
     for chunk in ids.chunks(INDEX_BATCH) {
-        index_batch(conn, chunk)?;
+        index_batch(tx, chunk)?;
     }
     Ok(ids.len())
 }
@@ -1419,7 +1421,7 @@ mod tests {
     #[test]
     fn sql_ranking_equals_the_in_memory_reference() {
         let mut c = city();
-        assert_eq!(reindex_all(&mut c).unwrap(), 120);
+        assert_eq!(reindex_all(&mut WriteTx::in_test(&mut c)).unwrap(), 120);
         let terms: Vec<(String, String)> = search_terms::table
             .select((search_terms::account_id, search_terms::term))
             .load(&mut c)
@@ -1529,7 +1531,7 @@ mod tests {
     #[test]
     fn misspelled_and_partial_queries_find_the_account() {
         let mut c = city();
-        reindex_all(&mut c).unwrap();
+        reindex_all(&mut WriteTx::in_test(&mut c)).unwrap();
         let first = |c: &mut DbConnection, q: &str| {
             let p = search(
                 c,
@@ -1563,7 +1565,7 @@ mod tests {
     #[test]
     fn reindexing_accounts_replaces_their_terms() {
         let mut c = city();
-        reindex_all(&mut c).unwrap();
+        reindex_all(&mut WriteTx::in_test(&mut c)).unwrap();
         diesel::update(customers::table.find("cus-003"))
             .set(customers::name.eq("Zoë Quintanilla"))
             .execute(&mut c)
@@ -1582,7 +1584,7 @@ mod tests {
             .execute(&mut c)
             .unwrap();
         reindex_accounts(
-            &mut c,
+            &mut WriteTx::in_test(&mut c),
             &["acc-003".into(), "acc-007".into(), "acc-003".into()],
         )
         .unwrap();
@@ -1615,10 +1617,10 @@ mod tests {
         assert_eq!(q(&mut c, "zoe"), ["acc-003"]);
         assert_eq!(q(&mut c, "SN-4455667"), ["acc-007"]);
         assert_eq!(q(&mut c, "4455667"), ["acc-007"]);
-        assert_eq!(reindex_all(&mut c).unwrap(), 120);
+        assert_eq!(reindex_all(&mut WriteTx::in_test(&mut c)).unwrap(), 120);
         assert_eq!(snapshot(&mut c), partial);
-        reindex_accounts(&mut c, &[]).unwrap();
-        reindex_accounts(&mut c, &["nope".into()]).unwrap();
+        reindex_accounts(&mut WriteTx::in_test(&mut c), &[]).unwrap();
+        reindex_accounts(&mut WriteTx::in_test(&mut c), &["nope".into()]).unwrap();
         assert_eq!(snapshot(&mut c), partial);
     }
 }

@@ -3,7 +3,6 @@
 
 use cistern_backend::db::schema::{customers, meters};
 use cistern_backend::db::{now, DbError};
-use cistern_backend::domain::search;
 use diesel::prelude::*;
 use serde_json::Value;
 
@@ -165,7 +164,6 @@ async fn meter_serials_of_installed_meters(db: Db) {
                 meters::created_at.eq(now()),
             ))
             .execute(c)?;
-        search::reindex_accounts(c, &["acc-00002".to_owned()])?;
         Ok(())
     })
     .await;
@@ -178,7 +176,6 @@ async fn meter_serials_of_installed_meters(db: Db) {
         diesel::update(meters::table.find("mtr-search-1"))
             .set(meters::status.eq("removed"))
             .execute(c)?;
-        search::reindex_accounts(c, &["acc-00002".to_owned()])?;
         Ok(())
     })
     .await;
@@ -211,7 +208,6 @@ async fn every_word_must_match_and_exact_ranks_first(db: Db) {
         diesel::update(customers::table.find("cus-00200"))
             .set(customers::name.eq("Zed Garciaparra"))
             .execute(c)?;
-        search::reindex_accounts(c, &["acc-00100".to_owned(), "acc-00200".to_owned()])?;
         Ok(())
     })
     .await;
