@@ -616,19 +616,26 @@ struct VocabRow<'a> {
     sound: String,
 }
 
-/// (account id, number, customer name, mailing address, phone, alternate phone, premise id,
-/// service address, parcel)
-type SourceRow = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-);
+/// What an account is indexed by, read in one join.
+#[derive(Queryable)]
+struct SourceRow {
+    account_id: String,
+    number: String,
+    customer_name: String,
+    mailing_address: String,
+    phone: Option<String>,
+    phone_alt: Option<String>,
+    premise_id: String,
+    service_address: String,
+    parcel: Option<String>,
+}
+
+/// A meter installed at a premise: its serial is a search word of the premise's accounts.
+#[derive(Queryable)]
+struct InstalledMeter {
+    premise_id: Option<String>,
+    serial: String,
+}
 
 /// Indexes these accounts (their old terms must be gone already).
 fn index_batch(tx: &mut WriteTx<'_>, ids: &[String]) -> QueryResult<()> {
@@ -649,34 +656,40 @@ fn index_batch(tx: &mut WriteTx<'_>, ids: &[String]) -> QueryResult<()> {
             premises::parcel,
         ))
         .load(conn)?;
-    let premise_ids: BTreeSet<&str> = rows.iter().map(|r| r.6.as_str()).collect();
-    let installed: Vec<(Option<String>, String)> = meters::table
-        .filter(meters::status.eq("installed"))
+    let premise_ids: BTreeSet<&str> = rows.iter().map(|r| r.premise_id.as_str()).collect();
+    let installed: Vec<InstalledMeter> = meters::table
+        .filter(meters::status.eq(cistern_shared::meters::MeterStatus::Installed))
         .filter(meters::premise_id.eq_any(premise_ids.into_iter().collect::<Vec<_>>()))
         .select((meters::premise_id, meters::serial))
         .order(meters::serial.asc())
         .load(conn)?;
     let mut serials: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (premise, serial) in &installed {
-        if let Some(p) = premise {
-            serials.entry(p.as_str()).or_default().push(serial.as_str());
+    for m in &installed {
+        if let Some(p) = &m.premise_id {
+            serials
+                .entry(p.as_str())
+                .or_default()
+                .push(m.serial.as_str());
         }
     }
     let mut terms: Vec<(&str, Vec<(String, &'static str)>)> = Vec::with_capacity(rows.len());
     for r in &rows {
         let text = AccountText {
-            number: &r.1,
-            customer_name: &r.2,
-            mailing_address: &r.3,
-            phones: [r.4.as_deref(), r.5.as_deref()]
+            number: &r.number,
+            customer_name: &r.customer_name,
+            mailing_address: &r.mailing_address,
+            phones: [r.phone.as_deref(), r.phone_alt.as_deref()]
                 .into_iter()
                 .flatten()
                 .collect(),
-            service_address: &r.7,
-            parcel: r.8.as_deref(),
-            meter_serials: serials.get(r.6.as_str()).cloned().unwrap_or_default(),
+            service_address: &r.service_address,
+            parcel: r.parcel.as_deref(),
+            meter_serials: serials
+                .get(r.premise_id.as_str())
+                .cloned()
+                .unwrap_or_default(),
         };
-        terms.push((r.0.as_str(), account_terms(&text)));
+        terms.push((r.account_id.as_str(), account_terms(&text)));
     }
     let term_rows: Vec<TermRow<'_>> = terms
         .iter()
@@ -831,7 +844,23 @@ pub fn resolve_words(conn: &mut DbConnection, q: &str) -> QueryResult<Vec<WordMa
     Ok(out)
 }
 
-type SummaryRow = (String, String, String, String, String, String);
+/// An account in number order, as a walk visits it.
+#[derive(Queryable)]
+struct NumberedAccount {
+    id: String,
+    number: String,
+}
+
+/// The columns of an account's line in a result list.
+#[derive(Queryable)]
+struct SummaryRow {
+    id: String,
+    number: String,
+    status: AccountStatus,
+    customer_name: String,
+    service_address: String,
+    cycle_code: String,
+}
 
 /// When [`search`] ranks everything in one statement and when it walks accounts in number
 /// order instead (see [`search_tuned`]).
@@ -1011,16 +1040,16 @@ fn walk(
         if let Some(a) = &after {
             next = next.filter(accounts::number.gt(a.clone()));
         }
-        let batch_rows: Vec<(String, String)> = next.load(conn)?;
+        let batch_rows: Vec<NumberedAccount> = next.load(conn)?;
         let Some(last) = batch_rows.last() else {
             return Ok(Some(found));
         };
-        after = Some(last.1.clone());
+        after = Some(last.number.clone());
         visited += i64::try_from(batch_rows.len()).unwrap_or(i64::MAX);
 
-        let ids: Vec<String> = batch_rows.iter().map(|r| r.0.clone()).collect();
+        let ids: Vec<String> = batch_rows.iter().map(|r| r.id.clone()).collect();
         let scores = search_sql::scores(conn, words, &ids)?;
-        for (id, _) in batch_rows {
+        for NumberedAccount { id, .. } in batch_rows {
             if scores.get(&id) != Some(&score) {
                 continue;
             }
@@ -1055,22 +1084,19 @@ fn summaries_of(conn: &mut DbConnection, ids: &[String]) -> ApiResult<Vec<Accoun
         ))
         .load(conn)?;
     let mut by_id: HashMap<String, SummaryRow> =
-        details.into_iter().map(|r| (r.0.clone(), r)).collect();
+        details.into_iter().map(|r| (r.id.clone(), r)).collect();
     let mut items = Vec::with_capacity(ids.len());
     for id in ids {
-        let Some((id, number, status, customer_name, service_address, cycle_code)) =
-            by_id.remove(id)
-        else {
+        let Some(r) = by_id.remove(id) else {
             continue;
         };
         items.push(AccountSummaryDto {
-            id,
-            number,
-            status: AccountStatus::parse(&status)
-                .ok_or_else(|| ApiError::internal("unknown account status"))?,
-            customer_name,
-            service_address,
-            cycle_code,
+            id: r.id,
+            number: r.number,
+            status: r.status,
+            customer_name: r.customer_name,
+            service_address: r.service_address,
+            cycle_code: r.cycle_code,
         });
     }
     Ok(items)
