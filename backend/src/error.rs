@@ -118,6 +118,7 @@ fn title(code: ErrorCode) -> &'static str {
         ErrorCode::DuplicateOpenOrder => "An order of this type is already open",
         ErrorCode::PremiseOccupied => "The premise has an open account",
         ErrorCode::OrderNotOpen => "The order is no longer open",
+        ErrorCode::ApproverMadeLastChange => "Someone else must approve this draft",
         ErrorCode::ServiceUnavailable => "Service unavailable",
         ErrorCode::Internal => "Internal error",
     }

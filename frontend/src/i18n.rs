@@ -150,6 +150,7 @@ pub fn error_key(code: ErrorCode) -> Key {
         ErrorCode::DuplicateOpenOrder => Key::ErrorDuplicateOpenOrder,
         ErrorCode::PremiseOccupied => Key::ErrorPremiseOccupied,
         ErrorCode::OrderNotOpen => Key::ErrorOrderNotOpen,
+        ErrorCode::ApproverMadeLastChange => Key::ErrorApproverMadeLastChange,
         ErrorCode::ServiceUnavailable => Key::ErrorServiceUnavailable,
         ErrorCode::Internal => Key::ErrorInternal,
     }

@@ -42,6 +42,8 @@ pub enum ErrorCode {
     PremiseOccupied,
     /// The service order is already completed or cancelled.
     OrderNotOpen,
+    /// Maker-checker: the one who made the last change to a draft cannot also approve it.
+    ApproverMadeLastChange,
     /// The database is unreachable or its schema is not current.
     ServiceUnavailable,
     /// Something went wrong on our side; the details are in the server log.
@@ -49,7 +51,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::Unauthenticated,
         ErrorCode::InvalidCredentials,
         ErrorCode::TooManyAttempts,
@@ -68,6 +70,7 @@ impl ErrorCode {
         ErrorCode::DuplicateOpenOrder,
         ErrorCode::PremiseOccupied,
         ErrorCode::OrderNotOpen,
+        ErrorCode::ApproverMadeLastChange,
         ErrorCode::ServiceUnavailable,
         ErrorCode::Internal,
     ];
@@ -92,6 +95,7 @@ impl ErrorCode {
             ErrorCode::DuplicateOpenOrder => "duplicate_open_order",
             ErrorCode::PremiseOccupied => "premise_occupied",
             ErrorCode::OrderNotOpen => "order_not_open",
+            ErrorCode::ApproverMadeLastChange => "approver_made_last_change",
             ErrorCode::ServiceUnavailable => "service_unavailable",
             ErrorCode::Internal => "internal",
         }
@@ -108,7 +112,8 @@ impl ErrorCode {
             | ErrorCode::Conflict
             | ErrorCode::DuplicateOpenOrder
             | ErrorCode::PremiseOccupied
-            | ErrorCode::OrderNotOpen => 409,
+            | ErrorCode::OrderNotOpen
+            | ErrorCode::ApproverMadeLastChange => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed | ErrorCode::WrongPassword => 422,

@@ -456,7 +456,7 @@ pub fn approve(
     }
     if before.updated_by.is_some() && before.updated_by == actor.user_id {
         return Err(ApiError::with_detail(
-            ErrorCode::Conflict,
+            ErrorCode::ApproverMadeLastChange,
             "you made the last change to this draft, so someone else must approve it \
              (maker-checker): ask another lead or the finance director",
         ));
@@ -1097,7 +1097,7 @@ mod tests {
         let e = pool
             .write(|tx| approve(tx, &lead, &draft.id, &Default::default()))
             .unwrap_err();
-        assert_eq!(e.code, ErrorCode::Conflict);
+        assert_eq!(e.code, ErrorCode::ApproverMadeLastChange);
         assert!(e.detail.unwrap_or_default().contains("maker-checker"));
         // A pinned hash that is not the document's is refused.
         let stale = ApproveRateScheduleRequest {

@@ -254,7 +254,7 @@ async fn rate_schedules_go_from_draft_to_approved_to_retired(db: Db) {
             json!({}),
         )
         .await;
-    assert_problem(&r, 409, "conflict");
+    assert_problem(&r, 409, "approver_made_last_change");
     assert!(
         r.body["detail"].as_str().unwrap().contains("maker-checker"),
         "{}",

@@ -195,16 +195,8 @@ pub fn rates_error_body(i18n: I18n, err: ApiError) -> impl IntoView {
     let Some(p) = problem else {
         return error_body(i18n, err).into_any();
     };
-    // The maker-checker refusal has its own translation; the server's words follow it.
-    let maker_checker = p.code == cistern_shared::ErrorCode::Conflict
-        && p.detail
-            .as_deref()
-            .is_some_and(|d| d.contains("maker-checker"));
-    let key = if maker_checker {
-        Key::RatesMakerCheckerRefused
-    } else {
-        err.message_key()
-    };
+    // Translated by its code (the maker-checker refusal has its own); the server's words follow.
+    let key = err.message_key();
     let detail = p.detail.clone();
     let fields = p.fields.clone();
     let request_id = p.request_id.clone();
