@@ -3,7 +3,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use cistern_shared::{ErrorCode, FieldError, Problem};
+use cistern_shared::{ErrorCode, FieldCode, FieldError, Problem};
 
 use crate::db::DbError;
 
@@ -46,13 +46,13 @@ impl ApiError {
     }
 
     /// A validation failure on one field.
-    pub fn field(field: &str, code: &str, message: impl Into<String>) -> ApiError {
+    pub fn field(field: &str, code: FieldCode, message: impl Into<String>) -> ApiError {
         ApiError {
             code: ErrorCode::ValidationFailed,
             detail: Some("the request has invalid fields".into()),
             fields: vec![FieldError {
                 field: field.to_owned(),
-                code: code.to_owned(),
+                code,
                 message: message.into(),
             }],
         }
@@ -63,7 +63,7 @@ impl ApiError {
         if value.is_some_and(|t| t.chars().count() > max) {
             return Err(ApiError::field(
                 field,
-                "length",
+                FieldCode::Length,
                 format!("must be at most {max} characters"),
             ));
         }
@@ -119,6 +119,15 @@ fn title(code: ErrorCode) -> &'static str {
         ErrorCode::PremiseOccupied => "The premise has an open account",
         ErrorCode::OrderNotOpen => "The order is no longer open",
         ErrorCode::ApproverMadeLastChange => "Someone else must approve this draft",
+        ErrorCode::ChangedMeanwhile => "Changed in the meantime",
+        ErrorCode::RateScheduleNotDraft => "Not a draft",
+        ErrorCode::RateScheduleNotApproved => "Not an approved version",
+        ErrorCode::AccountNotOpen => "The account is not open",
+        ErrorCode::ServiceStatusNotAllowed => "Status change not allowed",
+        ErrorCode::OwnAccess => "You cannot change your own access",
+        ErrorCode::NotAnIntegrator => "Not an integrator",
+        ErrorCode::MeterSerialTaken => "Serial number already in the inventory",
+        ErrorCode::ImportInProgress => "Import already running",
         ErrorCode::ServiceUnavailable => "Service unavailable",
         ErrorCode::Internal => "Internal error",
     }
@@ -162,6 +171,26 @@ impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => ApiError::not_found(),
+            // A rule the database enforces (a unique index) that the workflow did not name: a
+            // clear 409, never a 500. Workflows that can name the rule map it themselves.
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                info,
+            ) => {
+                tracing::warn!(constraint = ?info.constraint_name(), "unique rule refused a write");
+                ApiError::with_detail(
+                    ErrorCode::Conflict,
+                    "the change conflicts with a record saved at the same moment",
+                )
+            }
+            // PostgreSQL gave up on one of two concurrent transactions: safe to retry.
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::SerializationFailure,
+                _,
+            ) => ApiError::with_detail(
+                ErrorCode::ChangedMeanwhile,
+                "the record changed at the same moment; try again",
+            ),
             other => ApiError::internal(other),
         }
     }
@@ -208,7 +237,7 @@ fn collect_field_errors(
                         .unwrap_or_else(|| describe(&e.code, &e.params));
                     out.push(FieldError {
                         field: path.clone(),
-                        code: e.code.to_string(),
+                        code: validator_code(&e.code),
                         message,
                     });
                 }
@@ -221,6 +250,16 @@ fn collect_field_errors(
             }
         }
     }
+}
+
+/// The field code of a `validator` rule. The rules in the DTOs name their codes as text
+/// (`code = "length"`); a test holds every such name to a [`FieldCode`], so the fallback is
+/// only a guard.
+fn validator_code(code: &str) -> FieldCode {
+    FieldCode::parse(code).unwrap_or_else(|| {
+        tracing::error!(code, "validation rule with a code that is not a FieldCode");
+        FieldCode::Invalid
+    })
 }
 
 fn describe(
@@ -368,7 +407,7 @@ mod tests {
 
 #[cfg(test)]
 mod code_coverage {
-    use cistern_shared::ErrorCode;
+    use cistern_shared::{ErrorCode, FieldCode};
 
     /// Product code only: test modules and the title table do not count as using a code.
     fn sources(dir: &std::path::Path, out: &mut String) {
@@ -376,7 +415,9 @@ mod code_coverage {
             let p = entry.path();
             if p.is_dir() {
                 sources(&p, out);
-            } else if p.extension().is_some_and(|e| e == "rs") {
+            } else if p.extension().is_some_and(|e| e == "rs")
+                && !p.ends_with("frontend/src/i18n.rs")
+            {
                 let text = std::fs::read_to_string(&p).unwrap();
                 let product = text.split("#[cfg(test)]").next().unwrap_or_default();
                 let product = match product.split_once("fn title(") {
@@ -442,5 +483,58 @@ mod code_coverage {
                 assert!(!msg.trim().is_empty(), "{lang}.json lacks {key}");
             }
         }
+    }
+
+    /// Product code of the server, the shared crate and the client (where the client's own
+    /// checks produce field codes before sending); not the client's translation table, which
+    /// names every code.
+    fn all_sources() -> String {
+        let mut src = String::new();
+        for dir in ["/src", "/../shared/src", "/../frontend/src"] {
+            sources(
+                &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&dir[1..]),
+                &mut src,
+            );
+        }
+        src
+    }
+
+    /// The `validator` rules name their codes as text; each must be a [`FieldCode`] the client
+    /// translates, or the user would read a generic message.
+    #[test]
+    fn every_validator_rule_code_is_a_field_code() {
+        let src = all_sources();
+        let mut named = Vec::new();
+        for marker in ["code = \"", "ValidationError::new(\""] {
+            for piece in src.split(marker).skip(1) {
+                named.push(piece.split('"').next().unwrap_or_default().to_owned());
+            }
+        }
+        assert!(named.len() > 20, "the scan found the rules: {named:?}");
+        let unknown: Vec<_> = named
+            .iter()
+            .filter(|n| FieldCode::parse(n).is_none())
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "rule codes that are not FieldCodes: {unknown:?}"
+        );
+    }
+
+    /// Every published field code is produced somewhere (server rule, validator rule or the
+    /// client's own check): a code nobody produces is a translation nobody reads.
+    #[test]
+    fn every_field_code_is_produced() {
+        let src = all_sources();
+        let unused: Vec<_> = FieldCode::ALL
+            .iter()
+            .filter(|c| {
+                !src.contains(&format!("FieldCode::{c:?}"))
+                    && !src.contains(&format!("code = \"{}\"", c.as_str()))
+                    && !src.contains(&format!("ValidationError::new(\"{}\")", c.as_str()))
+            })
+            .map(|c| c.as_str())
+            .collect();
+        assert!(unused.is_empty(), "field codes never produced: {unused:?}");
     }
 }

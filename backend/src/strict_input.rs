@@ -11,6 +11,7 @@ use actix_web::http::{header, Method};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes, BytesMut};
 use chrono::{Datelike, NaiveDate};
+use cistern_shared::FieldCode;
 use futures_util::StreamExt;
 use serde_json::Value;
 use unicode_normalization::{is_nfc, UnicodeNormalization};
@@ -56,7 +57,7 @@ impl DateWindow {
         if d.year() < self.min_year || d.year() > self.max_year {
             return Err(ApiError::field(
                 field,
-                "date_range",
+                FieldCode::DateRange,
                 format!(
                     "dates must fall between {} and {}",
                     self.min_year, self.max_year
@@ -84,7 +85,7 @@ fn clean(
             } else {
                 "must not contain control characters"
             };
-            return Err(ApiError::field(field, "control_characters", what));
+            return Err(ApiError::field(field, FieldCode::ControlCharacters, what));
         }
     }
     if !is_nfc(s) {
@@ -113,7 +114,7 @@ fn walk(v: &mut Value, path: &str, multi_line: bool, dates: &DateWindow) -> Resu
                 if k.chars().any(char::is_control) {
                     return Err(ApiError::field(
                         &field,
-                        "control_characters",
+                        FieldCode::ControlCharacters,
                         "field names must not contain control characters",
                     ));
                 }
@@ -143,7 +144,7 @@ fn check_query(query: &str, dates: &DateWindow) -> Result<(), ApiError> {
         if v.chars().any(char::is_control) || k.chars().any(char::is_control) {
             return Err(ApiError::field(
                 &k,
-                "control_characters",
+                FieldCode::ControlCharacters,
                 "must not contain control characters",
             ));
         }

@@ -9,7 +9,7 @@ use cistern_shared::dto::Locale;
 use cistern_shared::meters::{MeterKind, MeterStatus, MeterUnit, RegisterCode};
 use cistern_shared::orders::{Occupant, OrderStatus, OrderType, Priority};
 use cistern_shared::services::{ServiceStatus, ServiceType};
-use cistern_shared::{ErrorCode, Role};
+use cistern_shared::{ErrorCode, FieldCode, Role};
 use leptos::prelude::*;
 
 include!(concat!(env!("OUT_DIR"), "/i18n_keys.rs"));
@@ -151,6 +151,15 @@ pub fn error_key(code: ErrorCode) -> Key {
         ErrorCode::PremiseOccupied => Key::ErrorPremiseOccupied,
         ErrorCode::OrderNotOpen => Key::ErrorOrderNotOpen,
         ErrorCode::ApproverMadeLastChange => Key::ErrorApproverMadeLastChange,
+        ErrorCode::ChangedMeanwhile => Key::ErrorChangedMeanwhile,
+        ErrorCode::RateScheduleNotDraft => Key::ErrorRateScheduleNotDraft,
+        ErrorCode::RateScheduleNotApproved => Key::ErrorRateScheduleNotApproved,
+        ErrorCode::AccountNotOpen => Key::ErrorAccountNotOpen,
+        ErrorCode::ServiceStatusNotAllowed => Key::ErrorServiceStatusNotAllowed,
+        ErrorCode::OwnAccess => Key::ErrorOwnAccess,
+        ErrorCode::NotAnIntegrator => Key::ErrorNotAnIntegrator,
+        ErrorCode::MeterSerialTaken => Key::ErrorMeterSerialTaken,
+        ErrorCode::ImportInProgress => Key::ErrorImportInProgress,
         ErrorCode::ServiceUnavailable => Key::ErrorServiceUnavailable,
         ErrorCode::Internal => Key::ErrorInternal,
     }
@@ -186,34 +195,93 @@ pub fn locale_key(loc: Locale) -> Key {
     }
 }
 
-/// The key for a validation rule code sent in `FieldError::code`, if we translate it.
-pub fn field_rule_key(code: &str) -> Option<Key> {
-    Some(match code {
-        "required" => Key::FieldErrorRequired,
-        "length" => Key::FieldErrorLength,
-        "password_length" => Key::FieldErrorPasswordLength,
-        "username_chars" => Key::FieldErrorUsernameChars,
-        "email" => Key::FieldErrorEmail,
-        "phone" => Key::FieldErrorPhone,
-        "range" => Key::FieldErrorRange,
-        "unknown" => Key::FieldErrorUnknown,
-        "date" => Key::FieldErrorDate,
-        "number" => Key::FieldErrorNumber,
-        "one_of" => Key::FieldErrorOneOf,
-        "not_in_stock" => Key::FieldErrorNotInStock,
-        "no_meter" => Key::FieldErrorNoMeter,
-        "not_installed" => Key::FieldErrorNotInstalled,
-        "meter_installed" => Key::FieldErrorMeterInstalled,
-        "before_start" => Key::FieldErrorBeforeStart,
-        "before_move_out" => Key::FieldErrorBeforeMoveOut,
-        "before_from" => Key::FieldErrorBeforeFrom,
-        "registers" => Key::FieldErrorRegisters,
-        "digits" => Key::FieldErrorDigits,
-        "multiplier" => Key::FieldErrorMultiplier,
-        "taken" => Key::FieldErrorTaken,
-        "not_allowed" => Key::FieldErrorNotAllowed,
-        _ => return None,
-    })
+/// The key for a validation rule code sent in `FieldError::code`: every code has one, so no
+/// field message reaches a user in the server's English.
+pub fn field_rule_key(code: FieldCode) -> Key {
+    match code {
+        FieldCode::Required => Key::FieldErrorRequired,
+        FieldCode::Length => Key::FieldErrorLength,
+        FieldCode::PasswordLength => Key::FieldErrorPasswordLength,
+        FieldCode::UsernameChars => Key::FieldErrorUsernameChars,
+        FieldCode::Email => Key::FieldErrorEmail,
+        FieldCode::Phone => Key::FieldErrorPhone,
+        FieldCode::Range => Key::FieldErrorRange,
+        FieldCode::Invalid => Key::FieldErrorInvalid,
+        FieldCode::TooShort => Key::FieldErrorTooShort,
+        FieldCode::TooLong => Key::FieldErrorTooLong,
+        FieldCode::Unknown => Key::FieldErrorUnknown,
+        FieldCode::Date => Key::FieldErrorDate,
+        FieldCode::DateRange => Key::FieldErrorDateRange,
+        FieldCode::Number => Key::FieldErrorNumber,
+        FieldCode::OneOf => Key::FieldErrorOneOf,
+        FieldCode::Conflict => Key::FieldErrorConflict,
+        FieldCode::Taken => Key::FieldErrorTaken,
+        FieldCode::Duplicate => Key::FieldErrorDuplicate,
+        FieldCode::NotAllowed => Key::FieldErrorNotAllowed,
+        FieldCode::Unchanged => Key::FieldErrorUnchanged,
+        FieldCode::WrongPassword => Key::FieldErrorWrongPassword,
+        FieldCode::ControlCharacters => Key::FieldErrorControlCharacters,
+        FieldCode::BeyondSearchWindow => Key::FieldErrorBeyondSearchWindow,
+        FieldCode::AddressStreet => Key::FieldErrorAddressStreet,
+        FieldCode::AddressZip => Key::FieldErrorAddressZip,
+        FieldCode::BeforeStart => Key::FieldErrorBeforeStart,
+        FieldCode::BeforeMoveOut => Key::FieldErrorBeforeMoveOut,
+        FieldCode::BeforeFrom => Key::FieldErrorBeforeFrom,
+        FieldCode::NotInStock => Key::FieldErrorNotInStock,
+        FieldCode::NoMeter => Key::FieldErrorNoMeter,
+        FieldCode::NotInstalled => Key::FieldErrorNotInstalled,
+        FieldCode::MeterInstalled => Key::FieldErrorMeterInstalled,
+        FieldCode::Registers => Key::FieldErrorRegisters,
+        FieldCode::Register => Key::FieldErrorRegister,
+        FieldCode::Digits => Key::FieldErrorDigits,
+        FieldCode::Multiplier => Key::FieldErrorMultiplier,
+        FieldCode::ReadingRange => Key::FieldErrorReadingRange,
+        FieldCode::Empty => Key::FieldErrorEmpty,
+        FieldCode::TooLarge => Key::FieldErrorTooLarge,
+        FieldCode::UnknownValue => Key::FieldErrorUnknownValue,
+        FieldCode::UnknownReference => Key::FieldErrorUnknownReference,
+        FieldCode::UnknownColumn => Key::FieldErrorUnknownColumn,
+        FieldCode::MissingColumn => Key::FieldErrorMissingColumn,
+        FieldCode::DuplicateColumn => Key::FieldErrorDuplicateColumn,
+        FieldCode::UnknownFile => Key::FieldErrorUnknownFile,
+        FieldCode::InvalidEncoding => Key::FieldErrorInvalidEncoding,
+        FieldCode::InvalidJson => Key::FieldErrorInvalidJson,
+        FieldCode::UnsupportedVersion => Key::FieldErrorUnsupportedVersion,
+        FieldCode::InvalidId => Key::FieldErrorInvalidId,
+        FieldCode::UnknownClass => Key::FieldErrorUnknownClass,
+        FieldCode::Negative => Key::FieldErrorNegative,
+        FieldCode::NotPositive => Key::FieldErrorNotPositive,
+        FieldCode::OutOfRange => Key::FieldErrorOutOfRange,
+        FieldCode::NotApplicable => Key::FieldErrorNotApplicable,
+        FieldCode::TooMany => Key::FieldErrorTooMany,
+        FieldCode::TiersNotIncreasing => Key::FieldErrorTiersNotIncreasing,
+        FieldCode::OpenTierNotLast => Key::FieldErrorOpenTierNotLast,
+        FieldCode::LastTierBounded => Key::FieldErrorLastTierBounded,
+        FieldCode::InvalidMonth => Key::FieldErrorInvalidMonth,
+        FieldCode::OverlappingSeasons => Key::FieldErrorOverlappingSeasons,
+        FieldCode::SeasonGap => Key::FieldErrorSeasonGap,
+        FieldCode::UnknownComponent => Key::FieldErrorUnknownComponent,
+        FieldCode::SelfReference => Key::FieldErrorSelfReference,
+        FieldCode::ForwardReference => Key::FieldErrorForwardReference,
+        FieldCode::MinimumAboveMaximum => Key::FieldErrorMinimumAboveMaximum,
+        FieldCode::MixedEffectiveBy => Key::FieldErrorMixedEffectiveBy,
+        FieldCode::DuplicateVersion => Key::FieldErrorDuplicateVersion,
+        FieldCode::OtherBook => Key::FieldErrorOtherBook,
+        FieldCode::NoSchedules => Key::FieldErrorNoSchedules,
+        FieldCode::InvalidPeriod => Key::FieldErrorInvalidPeriod,
+        FieldCode::PeriodTooLong => Key::FieldErrorPeriodTooLong,
+        FieldCode::PeriodOutsideCycle => Key::FieldErrorPeriodOutsideCycle,
+        FieldCode::InvalidInput => Key::FieldErrorInvalidInput,
+        FieldCode::NoRatesInEffect => Key::FieldErrorNoRatesInEffect,
+        FieldCode::ConflictingVersions => Key::FieldErrorConflictingVersions,
+        FieldCode::MeterSizeRequired => Key::FieldErrorMeterSizeRequired,
+        FieldCode::UnknownMeterSize => Key::FieldErrorUnknownMeterSize,
+        FieldCode::MissingAccountData => Key::FieldErrorMissingAccountData,
+        FieldCode::MissingWinterAverage => Key::FieldErrorMissingWinterAverage,
+        FieldCode::InvalidSchedule => Key::FieldErrorInvalidSchedule,
+        FieldCode::UnsupportedFormatVersion => Key::FieldErrorUnsupportedFormatVersion,
+        FieldCode::Overflow => Key::FieldErrorOverflow,
+    }
 }
 
 /// The label key for a request field name sent in `FieldError::field`, if we know it. Nested
@@ -447,6 +515,22 @@ mod tests {
         }
     }
 
+    /// Every field code the server can send has its own message, in English and in Spanish
+    /// (not the English copied): before the codes were an enum, six reached Spanish users in
+    /// the server's English words.
+    #[test]
+    fn every_field_code_has_its_own_message_in_both_locales() {
+        let mut seen = std::collections::HashSet::new();
+        for code in FieldCode::ALL {
+            let key = field_rule_key(*code);
+            assert_eq!(key.name(), format!("field_error.{}", code.as_str()));
+            assert!(seen.insert(key), "{code} shares a message");
+            let (en, es) = (lookup(Locale::En, key), lookup(Locale::Es, key));
+            assert!(!en.trim().is_empty() && !es.trim().is_empty(), "{code}");
+            assert_ne!(en, es, "{code} is not translated into Spanish");
+        }
+    }
+
     /// Every value of the customer-information enums has its own key, named after the value
     /// (`order_type.meter_set`), present in both languages.
     #[test]
@@ -565,8 +649,8 @@ mod tests {
         assert_eq!(field_label_key("meter_id"), Some(Key::FieldMeter));
         assert_eq!(field_label_key("nonsense"), None);
         assert_eq!(
-            field_rule_key("not_in_stock"),
-            Some(Key::FieldErrorNotInStock)
+            field_rule_key(FieldCode::NotInStock),
+            Key::FieldErrorNotInStock
         );
     }
 

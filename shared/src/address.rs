@@ -61,11 +61,11 @@ pub enum AddressError {
 
 impl AddressError {
     /// The stable field code the API reports.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> crate::FieldCode {
         match self {
-            AddressError::Empty => "required",
-            AddressError::NoStreet => "address_street",
-            AddressError::BadZip => "address_zip",
+            AddressError::Empty => crate::FieldCode::Required,
+            AddressError::NoStreet => crate::FieldCode::AddressStreet,
+            AddressError::BadZip => crate::FieldCode::AddressZip,
         }
     }
 }

@@ -60,10 +60,10 @@ pub struct ImportProblem {
     pub row: u64,
     /// The column (empty for a problem with the whole row or file).
     pub field: String,
-    /// A stable code for the rule broken: `required`, `invalid`, `unknown_value`,
-    /// `unknown_reference`, `duplicate`, `taken`, `unknown_column`, `missing_column`,
-    /// `unknown_file`, `encoding`, `empty`, `too_large`, `too_long`, `range`, `conflict`.
-    pub code: String,
+    /// The rule broken: `required`, `invalid`, `unknown_value`, `unknown_reference`,
+    /// `duplicate`, `taken`, `unknown_column`, `missing_column`, `unknown_file`,
+    /// `invalid_encoding`, `empty`, `too_large`, `too_long`, `range`, `conflict`, ...
+    pub code: crate::FieldCode,
     /// An English explanation.
     pub message: String,
 }

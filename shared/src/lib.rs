@@ -27,7 +27,7 @@ pub mod sdcs;
 pub mod services;
 pub mod vendors;
 
-pub use error::{ErrorCode, FieldError, Problem};
+pub use error::{ErrorCode, FieldCode, FieldError, Problem};
 pub use money::Money;
 pub use role::Role;
 

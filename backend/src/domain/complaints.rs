@@ -3,6 +3,7 @@
 use cistern_shared::complaints::{
     ComplaintDto, ComplaintInput, ComplaintQuery, ComplaintStatus, ComplaintUpdate,
 };
+use cistern_shared::FieldCode;
 use cistern_shared::Role;
 use diesel::prelude::*;
 
@@ -70,7 +71,7 @@ fn check_staff_user(c: &mut DbConnection, id: &str, field: &str) -> ApiResult<()
         Some((role, true)) if role.is_staff() => Ok(()),
         _ => Err(ApiError::field(
             field,
-            "unknown",
+            FieldCode::Unknown,
             "not an active staff user",
         )),
     }
@@ -82,12 +83,12 @@ pub fn open_complaint(
     input: &ComplaintInput,
 ) -> ApiResult<ComplaintDto> {
     customer_rows::customer_row(tx, &input.customer_id)
-        .map_err(|_| ApiError::field("customer_id", "unknown", "no such customer"))?;
+        .map_err(|_| ApiError::field("customer_id", FieldCode::Unknown, "no such customer"))?;
     if let Some(a) = &input.account_id {
         if accounts::customer_of(tx, a)?.as_deref() != Some(input.customer_id.as_str()) {
             return Err(ApiError::field(
                 "account_id",
-                "unknown",
+                FieldCode::Unknown,
                 "not an account of this customer",
             ));
         }
@@ -146,7 +147,7 @@ pub fn update_complaint(
     {
         return Err(ApiError::field(
             "resolution",
-            "required",
+            FieldCode::Required,
             "say how the complaint was resolved",
         ));
     }

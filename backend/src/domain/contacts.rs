@@ -2,6 +2,7 @@
 //! their accounts.
 
 use cistern_shared::contacts::{ContactDto, ContactInput};
+use cistern_shared::FieldCode;
 use diesel::prelude::*;
 
 use crate::db::models::Contact;
@@ -40,7 +41,7 @@ pub fn add_contact(
         if accounts::customer_of(tx, a)?.as_deref() != Some(customer_id) {
             return Err(ApiError::field(
                 "account_id",
-                "unknown",
+                FieldCode::Unknown,
                 "not an account of this customer",
             ));
         }

@@ -11,6 +11,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 use cistern_shared::dto::{JobDto, JobStatus};
+use cistern_shared::FieldCode;
 use diesel::prelude::*;
 
 use crate::db::models::job_runs::NewJobRun;
@@ -58,7 +59,7 @@ pub fn enqueue(
     if !KINDS.contains(&kind) {
         return Err(ApiError::field(
             "kind",
-            "unknown",
+            FieldCode::Unknown,
             format!("unknown job kind; known: {}", KINDS.join(", ")),
         ));
     }

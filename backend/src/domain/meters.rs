@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use cistern_shared::meters::{
     MeterDto, MeterInput, MeterKind, MeterReadDto, MeterStatus, RegisterCode, RegisterDto,
 };
+use cistern_shared::FieldCode;
 use cistern_shared::{ErrorCode, FieldError};
 use diesel::prelude::*;
 use rust_decimal::Decimal;
@@ -19,7 +20,7 @@ pub fn parse_multiplier(m: &Decimal) -> ApiResult<Decimal> {
     if *m <= Decimal::ZERO || m.scale() > 4 {
         return Err(ApiError::field(
             "registers",
-            "multiplier",
+            FieldCode::Multiplier,
             "a multiplier is a positive number with at most 4 decimal places",
         ));
     }
@@ -43,7 +44,7 @@ pub fn create_meter(
     if !valid {
         return Err(ApiError::field(
             "registers",
-            "registers",
+            FieldCode::Registers,
             "a compound meter has a low and a high register; any other meter has one main register",
         ));
     }
@@ -51,7 +52,7 @@ pub fn create_meter(
         if !(3..=10).contains(&r.digits) {
             return Err(ApiError::field(
                 "registers",
-                "digits",
+                FieldCode::Digits,
                 "a register has 3 to 10 digits",
             ));
         }
@@ -64,11 +65,11 @@ pub fn create_meter(
         .get_result(tx.db())?;
     if exists > 0 {
         return Err(ApiError {
-            code: ErrorCode::Conflict,
+            code: ErrorCode::MeterSerialTaken,
             detail: Some("a meter with that serial number exists".into()),
             fields: vec![FieldError {
                 field: "serial".into(),
-                code: "taken".into(),
+                code: FieldCode::Taken,
                 message: "is already in the inventory".into(),
             }],
         });
@@ -199,15 +200,16 @@ pub fn record_read(
         .select(meter_registers::digits)
         .first(tx.db())
         .optional()?;
-    let digits = digits
-        .ok_or_else(|| ApiError::field(field, "register", "the meter has no such register"))?;
+    let digits = digits.ok_or_else(|| {
+        ApiError::field(field, FieldCode::Register, "the meter has no such register")
+    })?;
     let max = 10i64
         .checked_pow(u32::try_from(digits).unwrap_or(10))
         .unwrap_or(i64::MAX);
     if !(0..max).contains(&reading) {
         return Err(ApiError::field(
             field,
-            "reading_range",
+            FieldCode::ReadingRange,
             format!(
                 "a reading on this {digits}-digit register is between 0 and {}",
                 max - 1

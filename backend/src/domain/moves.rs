@@ -5,6 +5,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use cistern_shared::dto::AccountStatus;
 use cistern_shared::orders::*;
+use cistern_shared::FieldCode;
 use cistern_shared::{ErrorCode, Money, Role};
 use diesel::prelude::*;
 
@@ -139,7 +140,7 @@ pub fn move_in(
             if n == 0 {
                 return Err(ApiError::field(
                     "customer_id",
-                    "unknown",
+                    FieldCode::Unknown,
                     "no such customer",
                 ));
             }
@@ -149,7 +150,7 @@ pub fn move_in(
         _ => {
             return Err(ApiError::field(
                 "customer_id",
-                "one_of",
+                FieldCode::OneOf,
                 "give either an existing customer or a new one",
             ))
         }
@@ -159,7 +160,7 @@ pub fn move_in(
         .select(premises::id)
         .first(tx.db())
         .optional()?;
-    premise.ok_or_else(|| ApiError::field("premise_id", "unknown", "no such premise"))?;
+    premise.ok_or_else(|| ApiError::field("premise_id", FieldCode::Unknown, "no such premise"))?;
     let occupied: Option<String> = accounts::table
         .filter(accounts::premise_id.eq(&input.premise_id))
         .filter(accounts::status.eq_any(OPEN_STATUSES))
@@ -180,7 +181,7 @@ pub fn move_in(
         if n == 0 {
             return Err(ApiError::field(
                 "owner_copy_customer_id",
-                "unknown",
+                FieldCode::Unknown,
                 "no such customer",
             ));
         }
@@ -189,7 +190,7 @@ pub fn move_in(
     if installed.is_empty() && input.meter_id.is_none() {
         return Err(ApiError::field(
             "meter_id",
-            "required",
+            FieldCode::Required,
             "the premise has no meter: choose one from stock to set",
         ));
     }
@@ -274,14 +275,14 @@ pub fn move_out(
     let account = find_account(tx, account_id)?;
     if !OPEN_STATUSES.contains(&account.status) {
         return Err(ApiError::with_detail(
-            ErrorCode::Conflict,
+            ErrorCode::AccountNotOpen,
             format!("the account is {}", account.status.as_str()),
         ));
     }
     if input.move_out_on < account.opened_on {
         return Err(ApiError::field(
             "move_out_on",
-            "before_start",
+            FieldCode::BeforeStart,
             "is before the account opened",
         ));
     }
@@ -333,7 +334,7 @@ pub fn transfer(
     if input.move_in_on < input.move_out_on {
         return Err(ApiError::field(
             "move_in_on",
-            "before_move_out",
+            FieldCode::BeforeMoveOut,
             "service at the new address cannot start before it ends at the old one",
         ));
     }

@@ -5,6 +5,7 @@
 //! The workflows that create orders for an account (move-in, move-out, transfer) are in
 //! [`crate::domain::moves`]; use at a premise in [`crate::domain::consumption`].
 
+use cistern_shared::FieldCode;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -229,7 +230,7 @@ fn check_assignee(c: &mut DbConnection, id: &str) -> ApiResult<()> {
         Some(u) if u.active && Role::ASSIGNABLE.contains(&u.role) => Ok(()),
         _ => Err(ApiError::field(
             "assigned_to",
-            "unknown",
+            FieldCode::Unknown,
             "not an active field user",
         )),
     }
@@ -253,10 +254,10 @@ fn meter_in_stock(c: &mut DbConnection, id: &str, field: &str) -> ApiResult<()> 
         Some(MeterStatus::InStock) => Ok(()),
         Some(_) => Err(ApiError::field(
             field,
-            "not_in_stock",
+            FieldCode::NotInStock,
             "that meter is not in stock",
         )),
-        None => Err(ApiError::field(field, "unknown", "no such meter")),
+        None => Err(ApiError::field(field, FieldCode::Unknown, "no such meter")),
     }
 }
 
@@ -270,7 +271,7 @@ pub fn create(
         .select(premises::id)
         .first(tx.db())
         .optional()?;
-    premise.ok_or_else(|| ApiError::field("premise_id", "unknown", "no such premise"))?;
+    premise.ok_or_else(|| ApiError::field("premise_id", FieldCode::Unknown, "no such premise"))?;
     if let Some(a) = &input.account_id {
         let at: Option<String> = accounts::table
             .find(a)
@@ -280,7 +281,7 @@ pub fn create(
         if at.as_deref() != Some(input.premise_id.as_str()) {
             return Err(ApiError::field(
                 "account_id",
-                "unknown",
+                FieldCode::Unknown,
                 "not an account at this premise",
             ));
         }
@@ -293,7 +294,7 @@ pub fn create(
             Some(_) => {
                 return Err(ApiError::field(
                     "meter_id",
-                    "not_installed",
+                    FieldCode::NotInstalled,
                     "that meter is not installed at this premise",
                 ))
             }
@@ -301,7 +302,7 @@ pub fn create(
             None if installed.is_empty() && t != OrderType::Reread && t != OrderType::LeakCheck => {
                 return Err(ApiError::field(
                     "meter_id",
-                    "no_meter",
+                    FieldCode::NoMeter,
                     "no meter is installed at this premise: set one first",
                 ))
             }
@@ -309,7 +310,7 @@ pub fn create(
             None => {
                 return Err(ApiError::field(
                     "meter_id",
-                    "required",
+                    FieldCode::Required,
                     "choose which of the premise's meters",
                 ))
             }
@@ -322,7 +323,7 @@ pub fn create(
             let m = input.new_meter_id.clone().ok_or_else(|| {
                 ApiError::field(
                     "new_meter_id",
-                    "required",
+                    FieldCode::Required,
                     "choose the meter to install from stock",
                 )
             })?;
@@ -330,7 +331,7 @@ pub fn create(
             if t == OrderType::MeterSet && !installed.is_empty() {
                 return Err(ApiError::field(
                     "order_type",
-                    "meter_installed",
+                    FieldCode::MeterInstalled,
                     "the premise has a meter: use a meter change",
                 ));
             }
@@ -505,18 +506,17 @@ pub fn complete(
         ));
     }
     let t = order.order_type;
-    let reading =
-        if needs_reading(t) {
-            Some(input.reading.ok_or_else(|| {
-                ApiError::field("reading", "required", "record the meter reading")
-            })?)
-        } else {
-            input.reading
-        };
+    let reading = if needs_reading(t) {
+        Some(input.reading.ok_or_else(|| {
+            ApiError::field("reading", FieldCode::Required, "record the meter reading")
+        })?)
+    } else {
+        input.reading
+    };
     if t == OrderType::MeterChange && input.new_reading.is_none() {
         return Err(ApiError::field(
             "new_reading",
-            "required",
+            FieldCode::Required,
             "record the new meter's starting reading",
         ));
     }
@@ -580,7 +580,7 @@ pub fn complete(
             } else {
                 Err(ApiError::field(
                     "new_meter_id",
-                    "not_in_stock",
+                    FieldCode::NotInStock,
                     "that meter is no longer in stock",
                 ))
             }
@@ -624,7 +624,7 @@ pub fn complete(
                 )?;
                 if !moved {
                     return Err(ApiError::with_detail(
-                        ErrorCode::Conflict,
+                        ErrorCode::AccountNotOpen,
                         "the account is not open",
                     ));
                 }

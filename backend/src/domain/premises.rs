@@ -1,6 +1,7 @@
 //! Premises: the places service is delivered to. Every change is one transaction with its
 //! audit row; the accounts a service address finds are re-indexed in that same transaction.
 
+use cistern_shared::FieldCode;
 use std::collections::HashMap;
 
 use cistern_shared::dto::Page;
@@ -25,7 +26,7 @@ fn cycle_id(c: &mut DbConnection, code: &str) -> ApiResult<String> {
         .select(cycles::id)
         .first(c)
         .optional()?
-        .ok_or_else(|| ApiError::field("cycle_code", "unknown", "no such billing cycle"))
+        .ok_or_else(|| ApiError::field("cycle_code", FieldCode::Unknown, "no such billing cycle"))
 }
 
 /// One premise's row and its cycle's code; not found is a 404.

@@ -21,6 +21,7 @@
 //!
 //! Every change writes its audit row in the same transaction.
 
+use cistern_shared::FieldCode;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -160,13 +161,13 @@ fn summary_of(
 pub fn parse_document(bytes: &[u8]) -> Result<(String, RateSchedule), FieldError> {
     let text = std::str::from_utf8(bytes).map_err(|e| FieldError {
         field: "document".into(),
-        code: "invalid_encoding".into(),
+        code: FieldCode::InvalidEncoding,
         message: format!("the document must be UTF-8 text ({e})"),
     })?;
     let json = text.strip_prefix('\u{feff}').unwrap_or(text);
     let doc = RateSchedule::from_json(json).map_err(|e| FieldError {
         field: "document".into(),
-        code: "invalid_json".into(),
+        code: FieldCode::InvalidJson,
         message: format!("not a rate schedule document: {e}"),
     })?;
     Ok((text.to_owned(), doc))
@@ -349,7 +350,7 @@ fn insert_draft(
         .map_err(|e| {
             if is_unique_violation(&e) {
                 ApiError::with_detail(
-                    ErrorCode::Conflict,
+                    ErrorCode::ChangedMeanwhile,
                     "another version of this rate book was saved at the same moment; try again",
                 )
             } else {
@@ -361,7 +362,7 @@ fn insert_draft(
 
 fn not_a_draft(row: &RateScheduleVersion) -> ApiError {
     ApiError::with_detail(
-        ErrorCode::Conflict,
+        ErrorCode::RateScheduleNotDraft,
         format!(
             "version {} of {} is {}: only a draft can change. Approved versions never change; \
              import the corrected document as a new draft instead",
@@ -387,7 +388,7 @@ pub fn update_draft(
     if doc.id != before.book_id {
         return Err(ApiError::field(
             "id",
-            "conflict",
+            FieldCode::Conflict,
             format!(
                 "this draft belongs to rate book {}; to start another rate book, import the \
                  document as a new draft",
@@ -445,7 +446,7 @@ pub fn approve(
     let before = find(tx, id)?;
     if before.status != DRAFT {
         return Err(ApiError::with_detail(
-            ErrorCode::Conflict,
+            ErrorCode::RateScheduleNotDraft,
             format!(
                 "version {} of {} is {}: only a draft can be approved",
                 before.version,
@@ -464,7 +465,7 @@ pub fn approve(
     if let Some(expected) = &req.document_sha256 {
         if !expected.eq_ignore_ascii_case(&sha256_hex(&before.document)) {
             return Err(ApiError::with_detail(
-                ErrorCode::Conflict,
+                ErrorCode::ChangedMeanwhile,
                 "the draft has changed since you reviewed it; review it again before approving",
             ));
         }
@@ -494,7 +495,7 @@ pub fn approve(
     .map_err(|e| {
         if is_unique_violation(&e) {
             ApiError::with_detail(
-                ErrorCode::Conflict,
+                ErrorCode::ChangedMeanwhile,
                 "another version of this rate book taking effect on the same date was \
                  approved at the same moment",
             )
@@ -504,7 +505,7 @@ pub fn approve(
     })?;
     if n != 1 {
         return Err(ApiError::with_detail(
-            ErrorCode::Conflict,
+            ErrorCode::ChangedMeanwhile,
             "the draft changed while it was being approved; review it again",
         ));
     }
@@ -545,7 +546,7 @@ pub fn retire(
     let before = find(tx, id)?;
     if before.status != APPROVED {
         return Err(ApiError::with_detail(
-            ErrorCode::Conflict,
+            ErrorCode::RateScheduleNotApproved,
             format!(
                 "version {} of {} is {}: only an approved version can be retired",
                 before.version,
@@ -568,7 +569,7 @@ pub fn retire(
     .execute(tx.db())?;
     if n != 1 {
         return Err(ApiError::with_detail(
-            ErrorCode::Conflict,
+            ErrorCode::ChangedMeanwhile,
             "this version changed at the same moment; look again",
         ));
     }
@@ -879,7 +880,7 @@ pub fn quote(
             if req.on.is_some() || req.book_id.is_some() {
                 return Err(ApiError::field(
                     "schedule_id",
-                    "conflict",
+                    FieldCode::Conflict,
                     "give either schedule_id, or on and/or book_id, not both",
                 ));
             }
@@ -915,7 +916,7 @@ pub fn quote(
                 };
                 return Err(ApiError::field(
                     field,
-                    "no_rates_in_effect",
+                    FieldCode::NoRatesInEffect,
                     format!("{what} no approved rate schedule in effect on {on}"),
                 ));
             }
@@ -1011,12 +1012,12 @@ mod tests {
         );
         assert!(e.message.contains("missing field"), "{}", e.message);
         let e = parse_document(&[0xff, 0xfe, b'{']).unwrap_err();
-        assert_eq!(e.code, "invalid_encoding");
+        assert_eq!(e.code, FieldCode::InvalidEncoding);
         // Prices are strings: a JSON number is refused rather than rounded through a float.
         let float = SALEM_SEWER_2015.replace("\"16.59\"", "16.59");
         assert_eq!(
             parse_document(float.as_bytes()).unwrap_err().code,
-            "invalid_json"
+            FieldCode::InvalidJson
         );
     }
 
@@ -1027,7 +1028,7 @@ mod tests {
         });
         assert_eq!(e.code, ErrorCode::ValidationFailed);
         assert_eq!(e.fields[0].field, "input.winter_average");
-        assert_eq!(e.fields[0].code, "missing_winter_average");
+        assert_eq!(e.fields[0].code, FieldCode::MissingWinterAverage);
         let e = rate_error(&RateError::InvalidInput {
             field: "sewer_override.reason",
             reason: "a reason is required",
@@ -1108,7 +1109,7 @@ mod tests {
             pool.write(|tx| approve(tx, &director, &draft.id, &stale))
                 .unwrap_err()
                 .code,
-            ErrorCode::Conflict
+            ErrorCode::ChangedMeanwhile
         );
         let pinned = ApproveRateScheduleRequest {
             reason: Some("Resolution 2014-58".into()),
@@ -1124,7 +1125,7 @@ mod tests {
         let e = pool
             .write(|tx| update_draft(tx, &lead, &draft.id, SALEM_SEWER_2015.as_bytes()))
             .unwrap_err();
-        assert_eq!(e.code, ErrorCode::Conflict);
+        assert_eq!(e.code, ErrorCode::RateScheduleNotDraft);
         let mut c = pool.get().unwrap();
         let raw = diesel::update(rate_schedules::table.find(&draft.id))
             .set(rate_schedules::document.eq("{}"))
@@ -1147,7 +1148,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::ValidationFailed);
         assert_eq!(e.fields[0].field, "effective_date");
-        assert_eq!(e.fields[0].code, "duplicate_version");
+        assert_eq!(e.fields[0].code, FieldCode::DuplicateVersion);
         pool.write(|tx| retire(tx, &director, &draft.id, &Default::default()))
             .unwrap();
         assert_eq!(

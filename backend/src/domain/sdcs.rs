@@ -1,6 +1,7 @@
 //! System development charges assessed on a premise.
 
 use cistern_shared::sdcs::{SdcChargeDto, SdcChargeInput};
+use cistern_shared::FieldCode;
 use diesel::prelude::*;
 
 use crate::db::models::SdcCharge;
@@ -32,7 +33,7 @@ pub fn add_sdc(
         .amount
         .to_cents()
         .filter(|c| *c >= 0)
-        .ok_or_else(|| ApiError::field("amount", "range", "must be zero or more"))?;
+        .ok_or_else(|| ApiError::field("amount", FieldCode::Range, "must be zero or more"))?;
     let row = SdcCharge::new(new_id(), premise_id.to_owned(), input, cents, now());
     diesel::insert_into(sdc_charges::table)
         .values(&row)

@@ -25,6 +25,7 @@
 //! which an index serves on both backends; the PostgreSQL column uses the "C" collation so
 //! the order is the same byte order as SQLite's.
 
+use cistern_shared::FieldCode;
 use std::collections::{BTreeSet, HashMap};
 
 use cistern_shared::dto::{AccountStatus, AccountSummaryDto, Page, SEARCH_RESULT_WINDOW};
@@ -914,7 +915,7 @@ pub fn search_tuned(
     if skip >= SEARCH_RESULT_WINDOW {
         return Err(ApiError::field(
             "page",
-            "beyond_search_window",
+            FieldCode::BeyondSearchWindow,
             format!(
                 "a search shows its best {SEARCH_RESULT_WINDOW} matches: add a word to narrow it"
             ),

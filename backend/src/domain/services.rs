@@ -2,6 +2,7 @@
 
 use cistern_shared::services::{ServiceDto, ServiceInput, ServiceStatus, ServiceStatusChange};
 use cistern_shared::ErrorCode;
+use cistern_shared::FieldCode;
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
@@ -38,7 +39,7 @@ pub fn add_service(
 ) -> ApiResult<ServiceDto> {
     premises::premise_row(tx, premise_id)?;
     if input.esu.is_some_and(|e| e <= Decimal::ZERO) {
-        return Err(ApiError::field("esu", "range", "must be positive"));
+        return Err(ApiError::field("esu", FieldCode::Range, "must be positive"));
     }
     let row = Service::new(new_id(), premise_id.to_owned(), input, now());
     diesel::insert_into(services::table)
@@ -84,7 +85,7 @@ pub fn change_service_status(
     );
     if !allowed {
         return Err(ApiError::with_detail(
-            ErrorCode::Conflict,
+            ErrorCode::ServiceStatusNotAllowed,
             format!(
                 "a service that is {} cannot become {}",
                 status.as_str(),

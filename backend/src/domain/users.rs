@@ -2,6 +2,7 @@
 
 use chrono::Duration;
 use cistern_shared::dto::{ApiKeyCreated, CreateUserRequest, Page, UpdateUserRequest, UserDto};
+use cistern_shared::FieldCode;
 use cistern_shared::{ErrorCode, Role};
 use diesel::prelude::*;
 
@@ -335,7 +336,7 @@ pub fn new_password_hash(
             detail: Some("the current password is not right".into()),
             fields: vec![cistern_shared::FieldError {
                 field: "current_password".into(),
-                code: "wrong_password".into(),
+                code: FieldCode::WrongPassword,
                 message: "is not your current password".into(),
             }],
         });
@@ -343,7 +344,7 @@ pub fn new_password_hash(
     if current == new {
         return Err(ApiError::field(
             "new_password",
-            "unchanged",
+            FieldCode::Unchanged,
             "must differ from the current password",
         ));
     }
@@ -424,18 +425,24 @@ pub fn new_user_password_hash(
         (Role::Integrator, Some(_)) => {
             return Err(ApiError::field(
                 "password",
-                "not_allowed",
+                FieldCode::NotAllowed,
                 "integrators sign in with API keys, not passwords",
             ))
         }
         (_, Some(p)) => Some(p),
-        (_, None) => return Err(ApiError::field("password", "required", "is required")),
+        (_, None) => {
+            return Err(ApiError::field(
+                "password",
+                FieldCode::Required,
+                "is required",
+            ))
+        }
     };
     match (req.role, &req.customer_id) {
         (Role::Customer, None) => {
             return Err(ApiError::field(
                 "customer_id",
-                "required",
+                FieldCode::Required,
                 "a customer user must be linked to a customer record",
             ))
         }
@@ -443,7 +450,7 @@ pub fn new_user_password_hash(
         (_, Some(_)) => {
             return Err(ApiError::field(
                 "customer_id",
-                "not_allowed",
+                FieldCode::NotAllowed,
                 "only customer users are linked to a customer record",
             ))
         }
@@ -466,7 +473,7 @@ pub fn create(
         if exists == 0 {
             return Err(ApiError::field(
                 "customer_id",
-                "unknown",
+                FieldCode::Unknown,
                 "no such customer",
             ));
         }
@@ -477,7 +484,7 @@ pub fn create(
             detail: Some("that username is already in use".into()),
             fields: vec![cistern_shared::FieldError {
                 field: "username".into(),
-                code: "taken".into(),
+                code: FieldCode::Taken,
                 message: "is already in use".into(),
             }],
         });
@@ -530,7 +537,7 @@ pub fn update(
         && (req.active == Some(false) || req.role.is_some_and(|r| r != Role::Admin))
     {
         return Err(ApiError::with_detail(
-            ErrorCode::Conflict,
+            ErrorCode::OwnAccess,
             "you cannot deactivate yourself or give up your own admin role",
         ));
     }
@@ -543,7 +550,7 @@ pub fn update(
     {
         return Err(ApiError::field(
             "role",
-            "not_allowed",
+            FieldCode::NotAllowed,
             "customer and integrator users cannot change role; create a new user instead",
         ));
     }
@@ -601,7 +608,7 @@ pub fn reset_password(
     if user.role == Role::Integrator {
         return Err(ApiError::field(
             "new_password",
-            "not_allowed",
+            FieldCode::NotAllowed,
             "integrators sign in with API keys, not passwords",
         ));
     }
@@ -635,7 +642,7 @@ pub fn create_api_key(
     let user = find_by_id(tx, user_id)?;
     if user.role != Role::Integrator {
         return Err(ApiError::with_detail(
-            ErrorCode::Conflict,
+            ErrorCode::NotAnIntegrator,
             "API keys are for integrator users only",
         ));
     }

@@ -5,6 +5,7 @@ use cistern_shared::meters::ConsumptionDto;
 use cistern_shared::premises::{
     PeriodQuery, PremiseDetailDto, PremiseInput, PremiseQuery, PremiseSummaryDto,
 };
+use cistern_shared::FieldCode;
 use cistern_shared::Problem;
 
 use crate::auth::{AccountReaders, Allow, Clerks};
@@ -108,7 +109,7 @@ pub async fn consumption(
     if q.to < q.from {
         return Err(ApiError::field(
             "to",
-            "before_from",
+            FieldCode::BeforeFrom,
             "the period ends before it starts",
         ));
     }

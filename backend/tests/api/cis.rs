@@ -253,6 +253,15 @@ async fn move_out_marks_the_account_final_and_queues_the_closing_bill(db: Db) {
         o["account"]["customer"]["mailing_address"],
         "99 New Home Ln, Salem OR 97301"
     );
+    // A closed account cannot be moved out again: its own code, so the console can say so.
+    let again = app
+        .post(
+            "/api/v1/accounts/acc-00002/move-out",
+            &clerk,
+            json!({"move_out_on": "2026-12-20"}),
+        )
+        .await;
+    assert_problem(&again, 409, "account_not_open");
     // A reading needs to be given.
     let r = app
         .post(
@@ -315,6 +324,16 @@ async fn transfer_moves_the_customer_in_one_step(db: Db) {
     assert_eq!(count(&app, "service_orders").await, before);
     let lead = app.login("lead").await;
     let meter = new_meter(&app, &lead, "TR-500001").await;
+    let twin = app
+        .post(
+            "/api/v1/meters",
+            &lead,
+            json!({"serial": "TR-500001", "size": "5/8", "kind": "positive_displacement", "unit": "ccf",
+                   "registers": [{"code": "main", "digits": 4, "multiplier": "1"}]}),
+        )
+        .await;
+    assert_problem(&twin, 409, "meter_serial_taken");
+    assert_eq!(twin.body["fields"][0]["code"], "taken");
     let mut with_meter = body.clone();
     with_meter["meter_id"] = json!(meter);
     let moved = app
@@ -437,7 +456,7 @@ async fn seasonal_turn_off_keeps_the_account_open(db: Db) {
             json!({"status": "seasonal_off", "effective_on": "2026-11-02", "reason": "again"}),
         )
         .await;
-    assert_problem(&again, 409, "conflict");
+    assert_problem(&again, 409, "service_status_not_allowed");
     let on = app
         .post(
             "/api/v1/services/svc-00007-water/status",

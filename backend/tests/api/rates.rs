@@ -270,6 +270,15 @@ async fn rate_schedules_go_from_draft_to_approved_to_retired(db: Db) {
             .await;
         assert_problem(&r, 403, "forbidden");
     }
+    // Approving what one did not review: the draft "changed meanwhile", look again.
+    let r = app
+        .post(
+            &format!("/api/v1/rate-schedules/{v1}/approve"),
+            &director,
+            json!({ "reason": "Resolution 2014-58", "document_sha256": "0".repeat(64) }),
+        )
+        .await;
+    assert_problem(&r, 409, "changed_meanwhile");
     let r = app
         .post(
             &format!("/api/v1/rate-schedules/{v1}/approve"),
@@ -292,7 +301,7 @@ async fn rate_schedules_go_from_draft_to_approved_to_retired(db: Db) {
         &edit,
     )
     .await;
-    assert_problem(&r, 409, "conflict");
+    assert_problem(&r, 409, "rate_schedule_not_draft");
     let r = app
         .post(
             &format!("/api/v1/rate-schedules/{v1}/approve"),
@@ -300,7 +309,7 @@ async fn rate_schedules_go_from_draft_to_approved_to_retired(db: Db) {
             json!({}),
         )
         .await;
-    assert_problem(&r, 409, "conflict");
+    assert_problem(&r, 409, "rate_schedule_not_draft");
     // The database refuses too, whoever asks: no change to an approved document, no delete.
     let id = v1.clone();
     let refused = app
@@ -583,7 +592,7 @@ async fn rate_schedules_go_from_draft_to_approved_to_retired(db: Db) {
             json!({}),
         )
         .await;
-    assert_problem(&r, 409, "conflict");
+    assert_problem(&r, 409, "rate_schedule_not_approved");
     let q = app
         .post(
             "/api/v1/rate-quotes",

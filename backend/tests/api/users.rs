@@ -79,7 +79,7 @@ async fn admins_manage_users_and_every_change_is_audited(db: Db) {
             Some(json!({"active": false})),
         )
         .await;
-    assert_problem(&me, 409, "conflict");
+    assert_problem(&me, 409, "own_access");
 
     let trail = app
         .get(
@@ -152,7 +152,7 @@ async fn integrators_get_api_keys_not_passwords(db: Db) {
     let clerk_key = app
         .post("/api/v1/users/usr-00004/api-keys", &admin, json!(null))
         .await;
-    assert_problem(&clerk_key, 409, "conflict");
+    assert_problem(&clerk_key, 409, "not_an_integrator");
 }
 
 async fn the_audit_trail_cannot_be_rewritten(db: Db) {

@@ -16,14 +16,13 @@ pub fn Loading() -> impl IntoView {
 
 fn field_line(i18n: I18n, f: FieldError) -> impl IntoView {
     let label_key = field_label_key(&f.field);
-    let rule_key = field_rule_key(&f.code);
+    let rule_key = field_rule_key(f.code);
     let field = f.field.clone();
-    let message = f.message.clone();
     view! {
         <li>
             <strong>{move || label_key.map(|k| i18n.t(k).to_string()).unwrap_or_else(|| field.clone())}</strong>
             ": "
-            {move || rule_key.map(|k| i18n.t(k).to_string()).unwrap_or_else(|| message.clone())}
+            {move || i18n.t(rule_key)}
         </li>
     }
 }

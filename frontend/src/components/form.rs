@@ -1,6 +1,7 @@
 //! Form controls: labelled inputs, selects, checkboxes and radios, each showing the field
 //! errors (server or local) that belong to it, and the focus helpers forms use.
 
+use cistern_shared::FieldCode;
 use cistern_shared::FieldError;
 use leptos::prelude::*;
 
@@ -65,7 +66,7 @@ pub fn field_errors_for(err: &Option<ApiError>, names: &[&str]) -> Vec<FieldErro
 
 /// A validation failure found before sending: the same shape as the server's, so it is shown
 /// the same way (summary in the alert, message next to each field).
-pub fn local_problem(fields: &[(&str, &str)]) -> ApiError {
+pub fn local_problem(fields: &[(&str, FieldCode)]) -> ApiError {
     use cistern_shared::{ErrorCode, Problem};
     ApiError::Problem(Problem {
         type_uri: format!(
@@ -80,8 +81,8 @@ pub fn local_problem(fields: &[(&str, &str)]) -> ApiError {
             .iter()
             .map(|(field, code)| FieldError {
                 field: (*field).to_string(),
-                code: (*code).to_string(),
-                message: (*code).to_string(),
+                code: *code,
+                message: code.as_str().to_string(),
             })
             .collect(),
         request_id: None,
@@ -90,9 +91,7 @@ pub fn local_problem(fields: &[(&str, &str)]) -> ApiError {
 
 /// The translated message of one field error.
 pub fn field_message(i18n: I18n, f: &FieldError) -> String {
-    field_rule_key(&f.code)
-        .map(|k| i18n.t(k).to_string())
-        .unwrap_or_else(|| f.message.clone())
+    i18n.t(field_rule_key(f.code)).to_string()
 }
 
 /// Moves keyboard focus to the element with this id (after the current render).

@@ -5,6 +5,7 @@
 //!
 //! [`ErrorAlert`]: crate::components::ErrorAlert
 
+use cistern_shared::FieldCode;
 use std::future::Future;
 
 use leptos::prelude::*;
@@ -54,7 +55,7 @@ impl Submit {
     }
 
     /// A check before sending found these `(field, code)` wrong: shown like the server's.
-    pub fn invalid(self, fields: &[(&str, &str)]) {
+    pub fn invalid(self, fields: &[(&str, FieldCode)]) {
         self.fail(local_problem(fields));
     }
 

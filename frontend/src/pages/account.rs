@@ -12,6 +12,7 @@ use cistern_shared::meters::MeterDto;
 use cistern_shared::notes::{NoteDto, NoteInput};
 use cistern_shared::orders::ServiceOrderDto;
 use cistern_shared::services::{ServiceDto, ServiceStatus, ServiceStatusChange};
+use cistern_shared::FieldCode;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -500,10 +501,10 @@ fn ServiceStatusForm(
         let why = format::non_empty(&reason.get_untracked());
         let mut bad = Vec::new();
         if date.is_none() {
-            bad.push(("effective_on", "date"));
+            bad.push(("effective_on", FieldCode::Date));
         }
         if why.is_none() {
-            bad.push(("reason", "required"));
+            bad.push(("reason", FieldCode::Required));
         }
         let (Some(date), Some(why), true) = (date, why, bad.is_empty()) else {
             submit.invalid(&bad);
@@ -594,7 +595,7 @@ fn NoteForm(account_id: String, on_done: Callback<String>) -> impl IntoView {
             return;
         }
         let Some(text) = format::non_empty(&body.get_untracked()) else {
-            submit.invalid(&[("body", "required")]);
+            submit.invalid(&[("body", FieldCode::Required)]);
             return;
         };
         let id = account_id.clone();
@@ -727,7 +728,7 @@ fn ComplaintUpdateForm(
             Some(ComplaintStatus::Resolved | ComplaintStatus::Closed)
         ) && res.is_none()
         {
-            submit.invalid(&[("resolution", "required")]);
+            submit.invalid(&[("resolution", FieldCode::Required)]);
             return;
         }
         let id = id.clone();
@@ -789,11 +790,11 @@ fn ComplaintForm(
             return;
         }
         let Some(desc) = format::non_empty(&description.get_untracked()) else {
-            submit.invalid(&[("description", "required")]);
+            submit.invalid(&[("description", FieldCode::Required)]);
             return;
         };
         let Some(cat) = ComplaintCategory::parse(&category.get_untracked()) else {
-            submit.invalid(&[("category", "required")]);
+            submit.invalid(&[("category", FieldCode::Required)]);
             return;
         };
         let body = ComplaintInput {
@@ -889,7 +890,7 @@ pub fn ContactForm(
             return;
         }
         let Some(subj) = format::non_empty(&subject.get_untracked()) else {
-            submit.invalid(&[("subject", "required")]);
+            submit.invalid(&[("subject", FieldCode::Required)]);
             return;
         };
         let (Some(ch), Some(dir)) = (

@@ -3,6 +3,7 @@
 
 use cistern_shared::customers::{CustomerDetailDto, CustomerInput};
 use cistern_shared::dto::Locale;
+use cistern_shared::FieldCode;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -135,20 +136,20 @@ fn CustomerForm(
         };
         let mut bad = Vec::new();
         if input.name.is_empty() {
-            bad.push(("name", "required"));
+            bad.push(("name", FieldCode::Required));
         }
         if input.mailing_address.chars().count() < 5 {
-            bad.push(("mailing_address", "length"));
+            bad.push(("mailing_address", FieldCode::Length));
         }
         for (f, v) in [("phone", &input.phone), ("phone_alt", &input.phone_alt)] {
             if v.as_ref()
                 .is_some_and(|p| !(7..=30).contains(&p.chars().count()))
             {
-                bad.push((f, "phone"));
+                bad.push((f, FieldCode::Phone));
             }
         }
         if input.email.as_ref().is_some_and(|e| !e.contains('@')) {
-            bad.push(("email", "email"));
+            bad.push(("email", FieldCode::Email));
         }
         if !bad.is_empty() {
             submit.invalid(&bad);

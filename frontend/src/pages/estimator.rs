@@ -7,13 +7,14 @@ use chrono::{Datelike, NaiveDate};
 use cistern_shared::query::QuoteQuery;
 use cistern_shared::rates::{Period, QuoteInput, Volume, VolumeUnit};
 use cistern_shared::rates_api::{RateQuoteDto, RateQuoteRequest};
+use cistern_shared::FieldCode;
 use leptos::prelude::*;
 
 use crate::api::{use_api, ApiError};
 use crate::components::{focus_first_invalid, local_problem, Input, Select, Submit, SubmitButton};
 use crate::format;
-use crate::i18n::{use_i18n, I18n, Key};
-use crate::pages::rates::{rate_error_key, Explanation, QuoteTable};
+use crate::i18n::{field_rule_key, use_i18n, I18n, Key};
+use crate::pages::rates::{Explanation, QuoteTable};
 use crate::tr;
 
 /// The customer class estimates are made for (a single-family home).
@@ -37,8 +38,7 @@ fn failure_message(i18n: I18n, e: &ApiError) -> String {
         let reasons: Vec<&str> = p
             .fields
             .iter()
-            .filter_map(|f| rate_error_key(&f.code))
-            .map(|k| i18n.t(k))
+            .map(|f| i18n.t(field_rule_key(f.code)))
             .collect();
         if !reasons.is_empty() {
             return reasons.join(" ");
@@ -99,11 +99,13 @@ pub fn EstimatorPage() -> impl IntoView {
         if submit.is_busy() {
             return;
         }
-        let mut bad: Vec<(&str, &str)> = Vec::new();
+        let mut bad: Vec<(&str, FieldCode)> = Vec::new();
         let amount = usage.get_untracked().trim().replace(',', "").parse().ok();
         match &amount {
-            None if usage.get_untracked().trim().is_empty() => bad.push(("usage", "required")),
-            None => bad.push(("usage", "number")),
+            None if usage.get_untracked().trim().is_empty() => {
+                bad.push(("usage", FieldCode::Required))
+            }
+            None => bad.push(("usage", FieldCode::Number)),
             Some(_) => {}
         }
         let winter_text = winter.get_untracked();
@@ -113,7 +115,7 @@ pub fn EstimatorPage() -> impl IntoView {
             match winter_text.trim().replace(',', "").parse().ok() {
                 Some(w) => Some(w),
                 None => {
-                    bad.push(("winter_average", "number"));
+                    bad.push(("winter_average", FieldCode::Number));
                     None
                 }
             }
@@ -121,14 +123,14 @@ pub fn EstimatorPage() -> impl IntoView {
         let start = format::parse_date(&from.get_untracked());
         let end = format::parse_date(&to.get_untracked());
         if start.is_none() {
-            bad.push(("from", "date"));
+            bad.push(("from", FieldCode::Date));
         }
         if end.is_none() {
-            bad.push(("to", "date"));
+            bad.push(("to", FieldCode::Date));
         }
         if let (Some(s), Some(e)) = (start, end) {
             if e < s {
-                bad.push(("to", "before_from"));
+                bad.push(("to", FieldCode::BeforeFrom));
             }
         }
         let (Some(amount), Some(start), Some(end), true) = (amount, start, end, bad.is_empty())

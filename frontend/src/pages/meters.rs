@@ -5,6 +5,7 @@ use cistern_shared::meters::{
     MeterDto, MeterInput, MeterKind, MeterStatus, MeterUnit, RegisterCode, RegisterDto,
 };
 use cistern_shared::query::MeterQuery;
+use cistern_shared::FieldCode;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -171,16 +172,16 @@ fn AddMeterForm(on_added: Callback<MeterDto>) -> impl IntoView {
         let m = multiplier.get_untracked().trim().parse();
         let mut bad = Vec::new();
         if serial.get_untracked().trim().chars().count() < 3 {
-            bad.push(("serial", "length"));
+            bad.push(("serial", FieldCode::Length));
         }
         if format::non_empty(&size.get_untracked()).is_none() {
-            bad.push(("size", "required"));
+            bad.push(("size", FieldCode::Required));
         }
         if d.is_none() {
-            bad.push(("registers", "digits"));
+            bad.push(("registers", FieldCode::Digits));
         }
         if m.is_err() {
-            bad.push(("registers", "multiplier"));
+            bad.push(("registers", FieldCode::Multiplier));
         }
         let (Some(k), Some(u), Some(d), Ok(m), true) = (k, u, d, m, bad.is_empty()) else {
             submit.invalid(&bad);

@@ -12,6 +12,7 @@ use cistern_shared::dto::{AccountDto, AccountStatus, Locale};
 use cistern_shared::meters::MeterDto;
 use cistern_shared::orders::{MoveInRequest, MoveInResult, Occupant};
 use cistern_shared::premises::{PremiseDetailDto, PremiseInput};
+use cistern_shared::FieldCode;
 use cistern_shared::{ErrorCode, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -438,26 +439,26 @@ fn CustomerStep(w: Wizard) -> impl IntoView {
         ev.prevent_default();
         if w.customer_mode.get_untracked() == "existing" {
             if w.existing.with_untracked(Option::is_none) {
-                w.fail(local_problem(&[("customer_id", "required")]));
+                w.fail(local_problem(&[("customer_id", FieldCode::Required)]));
                 return;
             }
         } else {
             let c = w.new_customer();
             let mut bad = Vec::new();
             if c.name.is_empty() {
-                bad.push(("new_customer.name", "required"));
+                bad.push(("new_customer.name", FieldCode::Required));
             }
             if c.mailing_address.chars().count() < 5 {
-                bad.push(("new_customer.mailing_address", "length"));
+                bad.push(("new_customer.mailing_address", FieldCode::Length));
             }
             if c.phone
                 .as_ref()
                 .is_some_and(|p| !(7..=30).contains(&p.chars().count()))
             {
-                bad.push(("new_customer.phone", "phone"));
+                bad.push(("new_customer.phone", FieldCode::Phone));
             }
             if c.email.as_ref().is_some_and(|e| !e.contains('@')) {
-                bad.push(("new_customer.email", "email"));
+                bad.push(("new_customer.email", FieldCode::Email));
             }
             if !bad.is_empty() {
                 w.fail(local_problem(&bad));
@@ -582,14 +583,14 @@ fn PremiseStep(w: Wizard) -> impl IntoView {
                     None
                 }
                 Err(ApiError::Problem(p)) if p.code == ErrorCode::NotFound => {
-                    Some(local_problem(&[("premise_id", "unknown")]))
+                    Some(local_problem(&[("premise_id", FieldCode::Unknown)]))
                 }
                 Err(e) => Some(e),
             });
     };
     let lookup = move || match format::non_empty(&w.premise_id_text.get_untracked()) {
         Some(id) => load(id),
-        None => w.fail(local_problem(&[("premise_id", "required")])),
+        None => w.fail(local_problem(&[("premise_id", FieldCode::Required)])),
     };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -622,7 +623,7 @@ fn PremiseStep(w: Wizard) -> impl IntoView {
             return;
         }
         match w.premise.get_untracked() {
-            None => w.fail(local_problem(&[("premise_id", "required")])),
+            None => w.fail(local_problem(&[("premise_id", FieldCode::Required)])),
             Some(p) => match occupied(&p) {
                 Some(number) => w.fail(problem(ErrorCode::PremiseOccupied, Some(number))),
                 None => w.next(),
@@ -736,7 +737,7 @@ fn OccupancyStep(w: Wizard) -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if format::parse_date(&w.start_on.get_untracked()).is_none() {
-            w.fail(local_problem(&[("start_on", "date")]));
+            w.fail(local_problem(&[("start_on", FieldCode::Date)]));
             return;
         }
         w.next();
@@ -796,7 +797,7 @@ fn MeterStep(w: Wizard) -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if w.meter.with_untracked(Option::is_none) {
-            w.fail(local_problem(&[("meter_id", "required")]));
+            w.fail(local_problem(&[("meter_id", FieldCode::Required)]));
             return;
         }
         w.next();
@@ -820,7 +821,7 @@ fn ReviewStep(w: Wizard) -> impl IntoView {
             return;
         }
         let Some(req) = w.request() else {
-            w.fail(local_problem(&[("premise_id", "required")]));
+            w.fail(local_problem(&[("premise_id", FieldCode::Required)]));
             return;
         };
         w.submit

@@ -9,6 +9,7 @@ use cistern_shared::orders::{
     MoveOutRequest, Occupant, ServiceOrderDto, TransferRequest, TransferResult,
 };
 use cistern_shared::premises::PremiseDetailDto;
+use cistern_shared::FieldCode;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -104,8 +105,10 @@ fn MoveOutWizard(a: AccountDto) -> impl IntoView {
     let submit_when = move |ev: SubmitEvent| {
         ev.prevent_default();
         match format::parse_date(&date.get_untracked()) {
-            None => fail(local_problem(&[("move_out_on", "date")])),
-            Some(d) if d < opened => fail(local_problem(&[("move_out_on", "before_start")])),
+            None => fail(local_problem(&[("move_out_on", FieldCode::Date)])),
+            Some(d) if d < opened => {
+                fail(local_problem(&[("move_out_on", FieldCode::BeforeStart)]))
+            }
             Some(_) => go(OutStep::Forwarding),
         }
     };
@@ -113,7 +116,7 @@ fn MoveOutWizard(a: AccountDto) -> impl IntoView {
         ev.prevent_default();
         let f = forwarding.get_untracked();
         if !f.trim().is_empty() && f.trim().chars().count() < 5 {
-            fail(local_problem(&[("forwarding_address", "length")]));
+            fail(local_problem(&[("forwarding_address", FieldCode::Length)]));
             return;
         }
         go(OutStep::Review);
@@ -339,23 +342,23 @@ fn TransferForm(a: AccountDto) -> impl IntoView {
         let i = format::parse_date(&in_on.get_untracked());
         let mut bad = Vec::new();
         if to.is_none() {
-            bad.push(("to_premise_id", "required"));
+            bad.push(("to_premise_id", FieldCode::Required));
         }
         if to.as_deref() == Some(here.as_str()) {
-            bad.push(("to_premise_id", "one_of"));
+            bad.push(("to_premise_id", FieldCode::OneOf));
         }
         if needs_meter && meter_id.is_none() {
-            bad.push(("meter_id", "required"));
+            bad.push(("meter_id", FieldCode::Required));
         }
         if o.is_none() {
-            bad.push(("move_out_on", "date"));
+            bad.push(("move_out_on", FieldCode::Date));
         }
         if i.is_none() {
-            bad.push(("move_in_on", "date"));
+            bad.push(("move_in_on", FieldCode::Date));
         }
         if let (Some(o), Some(i)) = (o, i) {
             if i < o {
-                bad.push(("move_in_on", "before_move_out"));
+                bad.push(("move_in_on", FieldCode::BeforeMoveOut));
             }
         }
         let (Some(to), Some(o), Some(i), true) = (to, o, i, bad.is_empty()) else {

@@ -10,6 +10,7 @@ use cistern_shared::orders::{
 };
 use cistern_shared::premises::PremiseDetailDto;
 use cistern_shared::query::OrderFilter;
+use cistern_shared::FieldCode;
 use cistern_shared::{ErrorCode, Role};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -429,7 +430,7 @@ fn AssignForm(
             return;
         }
         let Some(due_on) = format::parse_date(&due.get_untracked()) else {
-            submit.invalid(&[("due_on", "date")]);
+            submit.invalid(&[("due_on", FieldCode::Date)]);
             return;
         };
         let body = AssignServiceOrder {
@@ -483,7 +484,7 @@ fn CancelForm(o: ServiceOrderDto, done: Callback<String>, cancel: Callback<()>) 
             return;
         }
         let Some(why) = format::non_empty(&reason.get_untracked()) else {
-            submit.invalid(&[("reason", "required")]);
+            submit.invalid(&[("reason", FieldCode::Required)]);
             return;
         };
         let id = id.clone();
@@ -545,17 +546,17 @@ pub fn CompleteForm(
             bad.push((
                 "reading",
                 if r_text.trim().is_empty() {
-                    "required"
+                    FieldCode::Required
                 } else {
-                    "number"
+                    FieldCode::Number
                 },
             ));
         }
         if t == OrderType::MeterChange && nr.is_none() {
-            bad.push(("new_reading", "required"));
+            bad.push(("new_reading", FieldCode::Required));
         }
         if date.is_none() {
-            bad.push(("completed_on", "date"));
+            bad.push(("completed_on", FieldCode::Date));
         }
         let (Some(completed_on), true) = (date, bad.is_empty()) else {
             submit.invalid(&bad);
@@ -683,7 +684,7 @@ fn CreateOrderForm(
             }
             Err(ApiError::Problem(p)) if p.code == ErrorCode::NotFound => {
                 premise.try_set(None);
-                Some(local_problem(&[("premise_id", "unknown")]))
+                Some(local_problem(&[("premise_id", FieldCode::Unknown)]))
             }
             Err(e) => Some(e),
         });
@@ -725,13 +726,13 @@ fn CreateOrderForm(
             .or_else(|| format::non_empty(&premise_text.get_untracked()));
         let mut bad = Vec::new();
         if premise_id.is_none() {
-            bad.push(("premise_id", "required"));
+            bad.push(("premise_id", FieldCode::Required));
         }
         if date.is_none() {
-            bad.push(("due_on", "date"));
+            bad.push(("due_on", FieldCode::Date));
         }
         if t.is_some_and(takes_new_meter) && new_meter.with_untracked(Option::is_none) {
-            bad.push(("new_meter_id", "required"));
+            bad.push(("new_meter_id", FieldCode::Required));
         }
         let (Some(t), Some(premise_id), Some(due_on), true) = (t, premise_id, date, bad.is_empty())
         else {

@@ -7,6 +7,7 @@ use cistern_shared::meters::ConsumptionDto;
 use cistern_shared::premises::{PremiseDetailDto, PremiseInput};
 use cistern_shared::query::PeriodQuery;
 use cistern_shared::services::{ServiceInput, ServiceType};
+use cistern_shared::FieldCode;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -178,22 +179,22 @@ pub fn count_or(text: &str, bad: i32) -> i32 {
 }
 
 /// What the server would refuse in a premise, found before sending.
-pub fn premise_problems(input: &PremiseInput) -> Vec<(&'static str, &'static str)> {
+pub fn premise_problems(input: &PremiseInput) -> Vec<(&'static str, FieldCode)> {
     let mut bad = Vec::new();
     if input.service_address.chars().count() < 5 {
-        bad.push(("service_address", "length"));
+        bad.push(("service_address", FieldCode::Length));
     }
     if input.cycle_code.is_empty() {
-        bad.push(("cycle_code", "required"));
+        bad.push(("cycle_code", FieldCode::Required));
     }
     if input.route.is_empty() {
-        bad.push(("route", "required"));
+        bad.push(("route", FieldCode::Required));
     }
     if input.read_sequence < 0 {
-        bad.push(("read_sequence", "number"));
+        bad.push(("read_sequence", FieldCode::Number));
     }
     if input.dwelling_units < 1 {
-        bad.push(("dwelling_units", "number"));
+        bad.push(("dwelling_units", FieldCode::Number));
     }
     bad
 }
@@ -307,16 +308,16 @@ fn AddServiceForm(premise_id: String, on_done: Callback<String>) -> impl IntoVie
         let esu_value = format::non_empty(&esu_text).map(|e| e.parse());
         let mut bad = Vec::new();
         if format::non_empty(&class.get_untracked()).is_none() {
-            bad.push(("customer_class", "required"));
+            bad.push(("customer_class", FieldCode::Required));
         }
         if format::non_empty(&rate.get_untracked()).is_none() {
-            bad.push(("rate_code", "required"));
+            bad.push(("rate_code", FieldCode::Required));
         }
         if date.is_none() {
-            bad.push(("started_on", "date"));
+            bad.push(("started_on", FieldCode::Date));
         }
         if matches!(esu_value, Some(Err(_))) {
-            bad.push(("esu", "number"));
+            bad.push(("esu", FieldCode::Number));
         }
         let (Some(t), Some(date), true) = (t, date, bad.is_empty()) else {
             submit.invalid(&bad);
@@ -387,10 +388,10 @@ fn Consumption(premise_id: String) -> impl IntoView {
         let (Some(f), Some(t)) = (f, t) else {
             let mut bad = Vec::new();
             if f.is_none() {
-                bad.push(("from", "date"));
+                bad.push(("from", FieldCode::Date));
             }
             if t.is_none() {
-                bad.push(("to", "date"));
+                bad.push(("to", FieldCode::Date));
             }
             submit.invalid(&bad);
             return;

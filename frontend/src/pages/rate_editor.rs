@@ -6,6 +6,7 @@
 //! bill is calculated in the browser by `cistern_shared::rates::quote` against the document
 //! being edited, itemised and explained. Saving sends the text exactly as typed.
 
+use cistern_shared::FieldCode;
 use std::time::Duration;
 
 use chrono::{Months, NaiveDate};
@@ -294,7 +295,7 @@ fn Editor(start: Start) -> impl IntoView {
         parsed.with(|p| match p {
             Err(message) => vec![FieldError {
                 field: "document".into(),
-                code: "invalid_json".into(),
+                code: FieldCode::InvalidJson,
                 message: message.clone(),
             }],
             Ok(doc) => rates::validate(doc),
@@ -316,7 +317,7 @@ fn Editor(start: Start) -> impl IntoView {
                 if *book != doc.id {
                     list.push(FieldError {
                         field: "id".into(),
-                        code: "other_book".into(),
+                        code: FieldCode::OtherBook,
                         message: i18n.tf(Key::RatesEditorOtherBook, &[("book", book)]),
                     });
                 }

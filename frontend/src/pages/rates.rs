@@ -12,6 +12,7 @@ use cistern_shared::rates_api::{
     ApproveRateScheduleRequest, RateScheduleDto, RateScheduleSummaryDto, RateStatus,
     RetireRateScheduleRequest,
 };
+use cistern_shared::FieldCode;
 use cistern_shared::{FieldError, Role};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -22,7 +23,7 @@ use crate::components::{
     col, error_body, loaded_or, num_col, save_blob, StatusMessage, Submit, Table,
 };
 use crate::format;
-use crate::i18n::{use_i18n, I18n, Key};
+use crate::i18n::{field_rule_key, use_i18n, I18n, Key};
 use crate::tr;
 
 // ---------------------------------------------------------------- roles
@@ -93,62 +94,6 @@ fn unit_key(u: LineUnit) -> Key {
     }
 }
 
-/// The key explaining a rate-document problem code (`rates::codes`, and the server's
-/// `invalid_json` / `invalid_encoding` for a document it cannot read).
-pub fn problem_key(code: &str) -> Option<Key> {
-    Some(match code {
-        "required" => Key::RatesProblemRequired,
-        "unsupported_version" => Key::RatesProblemUnsupportedVersion,
-        "invalid_id" => Key::RatesProblemInvalidId,
-        "duplicate" => Key::RatesProblemDuplicate,
-        "unknown_class" => Key::RatesProblemUnknownClass,
-        "negative" => Key::RatesProblemNegative,
-        "not_positive" => Key::RatesProblemNotPositive,
-        "out_of_range" => Key::RatesProblemOutOfRange,
-        "not_applicable" => Key::RatesProblemNotApplicable,
-        "conflict" => Key::RatesProblemConflict,
-        "too_many" => Key::RatesProblemTooMany,
-        "tiers_not_increasing" => Key::RatesProblemTiersNotIncreasing,
-        "open_tier_not_last" => Key::RatesProblemOpenTierNotLast,
-        "last_tier_bounded" => Key::RatesProblemLastTierBounded,
-        "invalid_month" => Key::RatesProblemInvalidMonth,
-        "overlapping_seasons" => Key::RatesProblemOverlappingSeasons,
-        "season_gap" => Key::RatesProblemSeasonGap,
-        "unknown_component" => Key::RatesProblemUnknownComponent,
-        "self_reference" => Key::RatesProblemSelfReference,
-        "forward_reference" => Key::RatesProblemForwardReference,
-        "minimum_above_maximum" => Key::RatesProblemMinimumAboveMaximum,
-        "mixed_effective_by" => Key::RatesProblemMixedEffectiveBy,
-        "duplicate_version" => Key::RatesProblemDuplicateVersion,
-        "invalid_json" => Key::RatesProblemInvalidJson,
-        "invalid_encoding" => Key::RatesProblemInvalidEncoding,
-        _ => return None,
-    })
-}
-
-/// The key explaining why the engine could not calculate a bill (`RateError::code`, also the
-/// `fields[0].code` of the API's 422 for a quote).
-pub fn rate_error_key(code: &str) -> Option<Key> {
-    Some(match code {
-        "no_schedules" => Key::RatesErrorNoSchedules,
-        "invalid_period" => Key::RatesErrorInvalidPeriod,
-        "period_too_long" => Key::RatesErrorPeriodTooLong,
-        "period_outside_cycle" => Key::RatesErrorPeriodOutsideCycle,
-        "invalid_input" => Key::RatesErrorInvalidInput,
-        "no_rates_in_effect" => Key::RatesErrorNoRatesInEffect,
-        "conflicting_versions" => Key::RatesErrorConflictingVersions,
-        "unknown_class" => Key::RatesErrorUnknownClass,
-        "meter_size_required" => Key::RatesErrorMeterSizeRequired,
-        "unknown_meter_size" => Key::RatesErrorUnknownMeterSize,
-        "missing_account_data" => Key::RatesErrorMissingAccountData,
-        "missing_winter_average" => Key::RatesErrorMissingWinterAverage,
-        "invalid_schedule" => Key::RatesErrorInvalidSchedule,
-        "unsupported_format_version" => Key::RatesErrorUnsupportedFormatVersion,
-        "overflow" => Key::RatesErrorOverflow,
-        _ => return None,
-    })
-}
-
 // ---------------------------------------------------------------- problems and errors
 
 /// Problems in a rate schedule document, each with its JSON path, the translated rule and
@@ -166,16 +111,13 @@ pub fn ProblemList(
                     .get()
                     .into_iter()
                     .map(|p| {
-                        let key = problem_key(&p.code);
-                        let message = p.message.clone();
+                        let key = field_rule_key(p.code);
                         view! {
                             <li>
                                 <code class="rate-path">{p.field.clone()}</code>
                                 " "
-                                <span class="rate-problem">
-                                    {move || key.map(|k| i18n.t(k).to_string()).unwrap_or_else(|| message.clone())}
-                                </span>
-                                {key.is_some().then(|| view! { <span class="muted small">" (" {p.message.clone()} ")"</span> })}
+                                <span class="rate-problem">{move || i18n.t(key)}</span>
+                                <span class="muted small">" (" {p.message.clone()} ")"</span>
                             </li>
                         }
                     })
@@ -185,8 +127,8 @@ pub fn ProblemList(
     }
 }
 
-/// An API failure of a rates call: the translated message, the server's `detail` (e.g. the
-/// maker-checker refusal), and every document problem or engine refusal with its path.
+/// An API failure of a rates call: the translated message (the maker-checker refusal has its
+/// own code) and every document problem or engine refusal with its path.
 pub fn rates_error_body(i18n: I18n, err: ApiError) -> impl IntoView {
     let problem = match &err {
         ApiError::Problem(p) => Some(p.clone()),
@@ -195,31 +137,16 @@ pub fn rates_error_body(i18n: I18n, err: ApiError) -> impl IntoView {
     let Some(p) = problem else {
         return error_body(i18n, err).into_any();
     };
-    // Translated by its code (the maker-checker refusal has its own); the server's words follow.
+    // Translated by its code; the client never shows or reads the server's English `detail`.
     let key = err.message_key();
-    let detail = p.detail.clone();
     let fields = p.fields.clone();
     let request_id = p.request_id.clone();
     view! {
         <p class="alert-message">{move || i18n.t(key)}</p>
-        {detail.map(|d| view! { <p class="rate-detail">{d}</p> })}
         {(!fields.is_empty())
             .then(|| {
-                let problems = Signal::derive(move || {
-                    fields
-                        .iter()
-                        .map(|f| {
-                            let mut f = f.clone();
-                            if problem_key(&f.code).is_none() {
-                                if let Some(k) = rate_error_key(&f.code) {
-                                    // Engine refusals are listed like document problems.
-                                    f.message = format!("{} ({})", i18n.t(k), f.message);
-                                }
-                            }
-                            f
-                        })
-                        .collect::<Vec<_>>()
-                });
+                // Document problems and engine refusals alike, each translated by its code.
+                let problems = Signal::derive(move || fields.clone());
                 view! { <ProblemList problems=problems /> }
             })}
         {request_id
@@ -246,10 +173,7 @@ pub fn RatesErrorAlert(
 
 /// Why the engine refused to calculate, translated, with its own words as details.
 pub fn rate_error_text(i18n: I18n, e: &RateError) -> String {
-    match rate_error_key(e.code()) {
-        Some(k) => format!("{} ({e})", i18n.t(k)),
-        None => e.to_string(),
-    }
+    format!("{} ({e})", i18n.t(field_rule_key(e.code())))
 }
 
 // ---------------------------------------------------------------- quotes
@@ -484,7 +408,7 @@ fn PrintRateList() -> impl IntoView {
             return;
         }
         let Some(date) = format::parse_date(&on.get_untracked()) else {
-            submit.invalid(&[("on", "date")]);
+            submit.invalid(&[("on", FieldCode::Date)]);
             return;
         };
         let win = window()
@@ -976,7 +900,7 @@ pub async fn load_document_text(api: Api, id: &str) -> Result<String, ApiError> 
 mod tests {
     use super::*;
     use crate::i18n::lookup;
-    use cistern_shared::rates::codes;
+    use cistern_shared::FieldCode;
 
     fn both_locales(k: Key) {
         assert!(!lookup(Locale::En, k).is_empty());
@@ -987,34 +911,33 @@ mod tests {
     #[test]
     fn every_document_problem_is_translated() {
         for code in [
-            codes::REQUIRED,
-            codes::UNSUPPORTED_VERSION,
-            codes::INVALID_ID,
-            codes::DUPLICATE,
-            codes::UNKNOWN_CLASS,
-            codes::NEGATIVE,
-            codes::NOT_POSITIVE,
-            codes::OUT_OF_RANGE,
-            codes::NOT_APPLICABLE,
-            codes::CONFLICT,
-            codes::TOO_MANY,
-            codes::TIERS_NOT_INCREASING,
-            codes::OPEN_TIER_NOT_LAST,
-            codes::LAST_TIER_BOUNDED,
-            codes::INVALID_MONTH,
-            codes::OVERLAPPING_SEASONS,
-            codes::SEASON_GAP,
-            codes::UNKNOWN_COMPONENT,
-            codes::SELF_REFERENCE,
-            codes::FORWARD_REFERENCE,
-            codes::MINIMUM_ABOVE_MAXIMUM,
-            codes::MIXED_EFFECTIVE_BY,
-            codes::DUPLICATE_VERSION,
-            "invalid_json",
-            "invalid_encoding",
+            FieldCode::Required,
+            FieldCode::UnsupportedVersion,
+            FieldCode::InvalidId,
+            FieldCode::Duplicate,
+            FieldCode::UnknownClass,
+            FieldCode::Negative,
+            FieldCode::NotPositive,
+            FieldCode::OutOfRange,
+            FieldCode::NotApplicable,
+            FieldCode::Conflict,
+            FieldCode::TooMany,
+            FieldCode::TiersNotIncreasing,
+            FieldCode::OpenTierNotLast,
+            FieldCode::LastTierBounded,
+            FieldCode::InvalidMonth,
+            FieldCode::OverlappingSeasons,
+            FieldCode::SeasonGap,
+            FieldCode::UnknownComponent,
+            FieldCode::SelfReference,
+            FieldCode::ForwardReference,
+            FieldCode::MinimumAboveMaximum,
+            FieldCode::MixedEffectiveBy,
+            FieldCode::DuplicateVersion,
+            FieldCode::InvalidJson,
+            FieldCode::InvalidEncoding,
         ] {
-            let k = problem_key(code).unwrap_or_else(|| panic!("no translation for {code}"));
-            both_locales(k);
+            both_locales(field_rule_key(code));
         }
     }
 
@@ -1064,9 +987,7 @@ mod tests {
             },
             RateError::Overflow,
         ] {
-            let k = rate_error_key(e.code())
-                .unwrap_or_else(|| panic!("no translation for {}", e.code()));
-            both_locales(k);
+            both_locales(field_rule_key(e.code()));
         }
     }
 

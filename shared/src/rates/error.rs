@@ -58,23 +58,25 @@ pub enum RateError {
 
 impl RateError {
     /// Stable machine-readable code; never changes once published.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::FieldCode {
         match self {
-            RateError::NoSchedules => "no_schedules",
-            RateError::InvalidPeriod { .. } => "invalid_period",
-            RateError::PeriodTooLong { .. } => "period_too_long",
-            RateError::PeriodOutsideCycle => "period_outside_cycle",
-            RateError::InvalidInput { .. } => "invalid_input",
-            RateError::NoRatesInEffect { .. } => "no_rates_in_effect",
-            RateError::ConflictingVersions { .. } => "conflicting_versions",
-            RateError::UnknownClass { .. } => "unknown_class",
-            RateError::MeterSizeRequired { .. } => "meter_size_required",
-            RateError::UnknownMeterSize { .. } => "unknown_meter_size",
-            RateError::MissingAccountData { .. } => "missing_account_data",
-            RateError::MissingWinterAverage { .. } => "missing_winter_average",
-            RateError::InvalidSchedule { .. } => "invalid_schedule",
-            RateError::UnsupportedFormatVersion { .. } => "unsupported_format_version",
-            RateError::Overflow => "overflow",
+            RateError::NoSchedules => crate::FieldCode::NoSchedules,
+            RateError::InvalidPeriod { .. } => crate::FieldCode::InvalidPeriod,
+            RateError::PeriodTooLong { .. } => crate::FieldCode::PeriodTooLong,
+            RateError::PeriodOutsideCycle => crate::FieldCode::PeriodOutsideCycle,
+            RateError::InvalidInput { .. } => crate::FieldCode::InvalidInput,
+            RateError::NoRatesInEffect { .. } => crate::FieldCode::NoRatesInEffect,
+            RateError::ConflictingVersions { .. } => crate::FieldCode::ConflictingVersions,
+            RateError::UnknownClass { .. } => crate::FieldCode::UnknownClass,
+            RateError::MeterSizeRequired { .. } => crate::FieldCode::MeterSizeRequired,
+            RateError::UnknownMeterSize { .. } => crate::FieldCode::UnknownMeterSize,
+            RateError::MissingAccountData { .. } => crate::FieldCode::MissingAccountData,
+            RateError::MissingWinterAverage { .. } => crate::FieldCode::MissingWinterAverage,
+            RateError::InvalidSchedule { .. } => crate::FieldCode::InvalidSchedule,
+            RateError::UnsupportedFormatVersion { .. } => {
+                crate::FieldCode::UnsupportedFormatVersion
+            }
+            RateError::Overflow => crate::FieldCode::Overflow,
         }
     }
 }

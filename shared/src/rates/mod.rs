@@ -36,4 +36,4 @@ pub use schedule::{
     Rounding, Season, SeasonBasis, Service, ServiceRates, Text, ThresholdBasis, Tier, Volume,
     VolumeCharge, VolumeSource, VolumeUnit, FORMAT_VERSION,
 };
-pub use validate::{codes, validate, validate_versions, MAX_COMPONENTS, MAX_TIERS};
+pub use validate::{validate, validate_versions, MAX_COMPONENTS, MAX_TIERS};

@@ -10,47 +10,20 @@ use rust_decimal::Decimal;
 use super::schedule::{
     Charge, Component, Frequency, RateSchedule, ThresholdBasis, Tier, VolumeSource, FORMAT_VERSION,
 };
-use crate::FieldError;
+use crate::{FieldCode, FieldError};
 
 /// The most tiers one ladder may have.
 pub const MAX_TIERS: usize = 100;
 /// The most components one schedule may have.
 pub const MAX_COMPONENTS: usize = 500;
 
-/// Problem codes `validate` may report. Stable once published.
-pub mod codes {
-    pub const REQUIRED: &str = "required";
-    pub const UNSUPPORTED_VERSION: &str = "unsupported_version";
-    pub const INVALID_ID: &str = "invalid_id";
-    pub const DUPLICATE: &str = "duplicate";
-    pub const UNKNOWN_CLASS: &str = "unknown_class";
-    pub const NEGATIVE: &str = "negative";
-    pub const NOT_POSITIVE: &str = "not_positive";
-    pub const OUT_OF_RANGE: &str = "out_of_range";
-    pub const NOT_APPLICABLE: &str = "not_applicable";
-    pub const CONFLICT: &str = "conflict";
-    pub const TOO_MANY: &str = "too_many";
-    pub const TIERS_NOT_INCREASING: &str = "tiers_not_increasing";
-    pub const OPEN_TIER_NOT_LAST: &str = "open_tier_not_last";
-    pub const LAST_TIER_BOUNDED: &str = "last_tier_bounded";
-    pub const INVALID_MONTH: &str = "invalid_month";
-    pub const OVERLAPPING_SEASONS: &str = "overlapping_seasons";
-    pub const SEASON_GAP: &str = "season_gap";
-    pub const UNKNOWN_COMPONENT: &str = "unknown_component";
-    pub const SELF_REFERENCE: &str = "self_reference";
-    pub const FORWARD_REFERENCE: &str = "forward_reference";
-    pub const MINIMUM_ABOVE_MAXIMUM: &str = "minimum_above_maximum";
-    pub const MIXED_EFFECTIVE_BY: &str = "mixed_effective_by";
-    pub const DUPLICATE_VERSION: &str = "duplicate_version";
-}
-
 struct Problems(Vec<FieldError>);
 
 impl Problems {
-    fn add(&mut self, path: impl Into<String>, code: &str, message: impl Into<String>) {
+    fn add(&mut self, path: impl Into<String>, code: FieldCode, message: impl Into<String>) {
         self.0.push(FieldError {
             field: path.into(),
-            code: code.to_owned(),
+            code,
             message: message.into(),
         });
     }
@@ -59,7 +32,7 @@ impl Problems {
         if d < Decimal::ZERO {
             self.add(
                 path,
-                codes::NEGATIVE,
+                FieldCode::Negative,
                 format!("{what} must not be negative"),
             );
         }
@@ -87,7 +60,7 @@ pub fn validate_versions(schedules: &[RateSchedule]) -> Vec<FieldError> {
     let mut p = Problems(Vec::new());
     for (i, s) in schedules.iter().enumerate() {
         for e in validate(s) {
-            p.add(format!("[{i}].{}", e.field), &e.code, e.message);
+            p.add(format!("[{i}].{}", e.field), e.code, e.message);
         }
         for (j, earlier) in schedules.iter().enumerate().take(i) {
             if earlier.id != s.id {
@@ -96,7 +69,7 @@ pub fn validate_versions(schedules: &[RateSchedule]) -> Vec<FieldError> {
             if earlier.effective_by != s.effective_by {
                 p.add(
                     format!("[{i}].effective_by"),
-                    codes::MIXED_EFFECTIVE_BY,
+                    FieldCode::MixedEffectiveBy,
                     format!(
                         "every version of {} must choose its rates the same way (see [{j}])",
                         s.id
@@ -106,7 +79,7 @@ pub fn validate_versions(schedules: &[RateSchedule]) -> Vec<FieldError> {
             if earlier.effective_date == s.effective_date {
                 p.add(
                     format!("[{i}].effective_date"),
-                    codes::DUPLICATE_VERSION,
+                    FieldCode::DuplicateVersion,
                     format!(
                         "another version of {} takes effect on {} (see [{j}])",
                         s.id, s.effective_date
@@ -122,21 +95,21 @@ fn check_schedule(s: &RateSchedule, p: &mut Problems) {
     if s.format_version != FORMAT_VERSION {
         p.add(
             "format_version",
-            codes::UNSUPPORTED_VERSION,
+            FieldCode::UnsupportedVersion,
             format!("format_version must be {FORMAT_VERSION}"),
         );
     }
     if !valid_id(&s.id) {
         p.add(
             "id",
-            codes::INVALID_ID,
+            FieldCode::InvalidId,
             "id must be 1 to 64 letters, digits, '-', '_' or '.'",
         );
     }
     if s.title.en.trim().is_empty() {
         p.add(
             "title.en",
-            codes::REQUIRED,
+            FieldCode::Required,
             "the schedule needs an English title",
         );
     }
@@ -145,21 +118,21 @@ fn check_schedule(s: &RateSchedule, p: &mut Problems) {
         if !valid_id(&c.code) {
             p.add(
                 format!("{path}.code"),
-                codes::INVALID_ID,
+                FieldCode::InvalidId,
                 "class code must be 1 to 64 letters, digits, '-', '_' or '.'",
             );
         }
         if s.classes.iter().take(i).any(|e| e.code == c.code) {
             p.add(
                 format!("{path}.code"),
-                codes::DUPLICATE,
+                FieldCode::Duplicate,
                 format!("class {} is listed twice", c.code),
             );
         }
         if c.label.en.trim().is_empty() {
             p.add(
                 format!("{path}.label.en"),
-                codes::REQUIRED,
+                FieldCode::Required,
                 "the class needs an English label",
             );
         }
@@ -172,13 +145,17 @@ fn check_schedule(s: &RateSchedule, p: &mut Problems) {
         }
     }
     if s.services.is_empty() {
-        p.add("services", codes::REQUIRED, "the schedule has no services");
+        p.add(
+            "services",
+            FieldCode::Required,
+            "the schedule has no services",
+        );
     }
     let count: usize = s.services.iter().map(|r| r.components.len()).sum();
     if count > MAX_COMPONENTS {
         p.add(
             "services",
-            codes::TOO_MANY,
+            FieldCode::TooMany,
             format!("at most {MAX_COMPONENTS} components per schedule"),
         );
     }
@@ -193,7 +170,7 @@ fn check_schedule(s: &RateSchedule, p: &mut Problems) {
         {
             p.add(
                 format!("{spath}.service"),
-                codes::DUPLICATE,
+                FieldCode::Duplicate,
                 format!(
                     "{} is listed twice; put all its components in one list",
                     rates.service.as_str()
@@ -203,7 +180,7 @@ fn check_schedule(s: &RateSchedule, p: &mut Problems) {
         if rates.components.is_empty() {
             p.add(
                 format!("{spath}.components"),
-                codes::REQUIRED,
+                FieldCode::Required,
                 "the service has no components",
             );
         }
@@ -228,13 +205,13 @@ fn check_component(
     if !valid_id(&c.id) {
         p.add(
             format!("{path}.id"),
-            codes::INVALID_ID,
+            FieldCode::InvalidId,
             "component id must be 1 to 64 letters, digits, '-', '_' or '.'",
         );
     } else if s.components().take(k).any(|(_, e)| e.id == c.id) {
         p.add(
             format!("{path}.id"),
-            codes::DUPLICATE,
+            FieldCode::Duplicate,
             format!("another component is already called {}", c.id),
         );
     }
@@ -242,7 +219,7 @@ fn check_component(
         if l.en.trim().is_empty() {
             p.add(
                 format!("{path}.label.en"),
-                codes::REQUIRED,
+                FieldCode::Required,
                 "the label needs English text",
             );
         }
@@ -252,7 +229,7 @@ fn check_component(
             if s.class(class).is_none() {
                 p.add(
                     format!("{path}.applies_to.classes[{i}]"),
-                    codes::UNKNOWN_CLASS,
+                    FieldCode::UnknownClass,
                     format!("{class} is not one of the schedule's classes"),
                 );
             }
@@ -262,7 +239,7 @@ fn check_component(
         if m.trim().is_empty() {
             p.add(
                 format!("{path}.applies_to.meter_sizes[{i}]"),
-                codes::REQUIRED,
+                FieldCode::Required,
                 "meter size must not be blank",
             );
         }
@@ -277,7 +254,7 @@ fn check_component(
             if f.amount.is_none() && f.by_meter_size.is_empty() {
                 p.add(
                     format!("{cpath}.amount"),
-                    codes::REQUIRED,
+                    FieldCode::Required,
                     "give an amount, amounts by meter size, or both",
                 );
             }
@@ -287,7 +264,7 @@ fn check_component(
                 if r.meter_size.trim().is_empty() {
                     p.add(
                         format!("{rpath}.meter_size"),
-                        codes::REQUIRED,
+                        FieldCode::Required,
                         "meter size must not be blank",
                     );
                 } else if f
@@ -298,7 +275,7 @@ fn check_component(
                 {
                     p.add(
                         format!("{rpath}.meter_size"),
-                        codes::DUPLICATE,
+                        FieldCode::Duplicate,
                         format!("meter size {} is listed twice", r.meter_size),
                     );
                 }
@@ -307,17 +284,17 @@ fn check_component(
             match f.area_per_unit {
                 None if impervious => p.add(
                     format!("{cpath}.area_per_unit"),
-                    codes::REQUIRED,
+                    FieldCode::Required,
                     "an impervious area charge needs the square feet per billing unit",
                 ),
                 Some(a) if impervious && a <= Decimal::ZERO => p.add(
                     format!("{cpath}.area_per_unit"),
-                    codes::NOT_POSITIVE,
+                    FieldCode::NotPositive,
                     "area_per_unit must be greater than zero",
                 ),
                 Some(_) if !impervious => p.add(
                     format!("{cpath}.area_per_unit"),
-                    codes::NOT_APPLICABLE,
+                    FieldCode::NotApplicable,
                     "area_per_unit only applies when per is impervious_area",
                 ),
                 _ => {}
@@ -328,7 +305,7 @@ fn check_component(
             if v.cap_at_metered && v.volume != VolumeSource::WinterAverage {
                 p.add(
                     format!("{cpath}.cap_at_metered"),
-                    codes::NOT_APPLICABLE,
+                    FieldCode::NotApplicable,
                     "cap_at_metered only applies when the volume is the winter average",
                 );
             }
@@ -337,14 +314,14 @@ fn check_component(
                 if v.tiers.is_empty() && v.tiers_by_meter_size.is_empty() {
                     p.add(
                         format!("{cpath}.tiers"),
-                        codes::REQUIRED,
+                        FieldCode::Required,
                         "a volume charge needs tiers (one tier for a uniform price)",
                     );
                 }
             } else if !v.tiers.is_empty() || !v.tiers_by_meter_size.is_empty() {
                 p.add(
                     format!("{cpath}.tiers"),
-                    codes::CONFLICT,
+                    FieldCode::Conflict,
                     "use either tiers or seasons, not both",
                 );
             }
@@ -363,14 +340,14 @@ fn check_component(
             if pc.percent < Decimal::from(-100) || pc.percent > Decimal::from(1000) {
                 p.add(
                     format!("{cpath}.percent"),
-                    codes::OUT_OF_RANGE,
+                    FieldCode::OutOfRange,
                     "percent must be between -100 and 1000",
                 );
             }
             if pc.of.is_empty() {
                 p.add(
                     format!("{cpath}.of"),
-                    codes::REQUIRED,
+                    FieldCode::Required,
                     "name the components this is a percentage of",
                 );
             }
@@ -382,7 +359,7 @@ fn check_component(
             if l.of.is_empty() && k == service_start {
                 p.add(
                     format!("{cpath}.of"),
-                    codes::REQUIRED,
+                    FieldCode::Required,
                     "a limit needs earlier components of its service to apply to",
                 );
             }
@@ -403,17 +380,17 @@ fn check_references(
         match s.components().position(|(_, e)| e.id == *id) {
             None => p.add(
                 rpath,
-                codes::UNKNOWN_COMPONENT,
+                FieldCode::UnknownComponent,
                 format!("there is no component {id}"),
             ),
             Some(_) if *id == c.id => p.add(
                 rpath,
-                codes::SELF_REFERENCE,
+                FieldCode::SelfReference,
                 "a component cannot refer to itself",
             ),
             Some(j) if j > k => p.add(
                 rpath,
-                codes::FORWARD_REFERENCE,
+                FieldCode::ForwardReference,
                 format!("{id} comes later; components may only refer to those written before them"),
             ),
             Some(_) => {}
@@ -423,11 +400,19 @@ fn check_references(
 
 fn check_ladder(tiers: &[Tier], path: &str, relative: bool, p: &mut Problems) {
     if tiers.is_empty() {
-        p.add(path, codes::REQUIRED, "a ladder needs at least one tier");
+        p.add(
+            path,
+            FieldCode::Required,
+            "a ladder needs at least one tier",
+        );
         return;
     }
     if tiers.len() > MAX_TIERS {
-        p.add(path, codes::TOO_MANY, format!("at most {MAX_TIERS} tiers"));
+        p.add(
+            path,
+            FieldCode::TooMany,
+            format!("at most {MAX_TIERS} tiers"),
+        );
     }
     let last = tiers.len() - 1;
     let mut previous: Option<Decimal> = None;
@@ -437,26 +422,26 @@ fn check_ladder(tiers: &[Tier], path: &str, relative: bool, p: &mut Problems) {
         match t.up_to {
             None if i != last => p.add(
                 format!("{tpath}.up_to"),
-                codes::OPEN_TIER_NOT_LAST,
+                FieldCode::OpenTierNotLast,
                 "only the last tier may be open-ended; give up_to",
             ),
             Some(_) if i == last => p.add(
                 format!("{tpath}.up_to"),
-                codes::LAST_TIER_BOUNDED,
+                FieldCode::LastTierBounded,
                 "the last tier must be open-ended (no up_to), or use above it would have no price",
             ),
             Some(u) => {
                 if u < Decimal::ZERO || (!relative && u.is_zero()) {
                     p.add(
                         format!("{tpath}.up_to"),
-                        codes::NOT_POSITIVE,
+                        FieldCode::NotPositive,
                         "up_to must be greater than zero",
                     );
                 }
                 if previous.is_some_and(|prev| u <= prev) {
                     p.add(
                         format!("{tpath}.up_to"),
-                        codes::TIERS_NOT_INCREASING,
+                        FieldCode::TiersNotIncreasing,
                         "each tier must end above the one before it",
                     );
                 }
@@ -478,13 +463,13 @@ fn check_sized_ladders(
         if l.meter_size.trim().is_empty() {
             p.add(
                 format!("{lpath}.meter_size"),
-                codes::REQUIRED,
+                FieldCode::Required,
                 "meter size must not be blank",
             );
         } else if ladders.iter().take(i).any(|e| e.meter_size == l.meter_size) {
             p.add(
                 format!("{lpath}.meter_size"),
-                codes::DUPLICATE,
+                FieldCode::Duplicate,
                 format!("meter size {} is listed twice", l.meter_size),
             );
         }
@@ -501,7 +486,7 @@ fn check_seasons(v: &super::schedule::VolumeCharge, cpath: &str, relative: bool,
             if !(1..=12).contains(&m) {
                 p.add(
                     format!("{path}.{field}"),
-                    codes::INVALID_MONTH,
+                    FieldCode::InvalidMonth,
                     "months are 1 (January) to 12 (December)",
                 );
                 months_ok = false;
@@ -511,7 +496,7 @@ fn check_seasons(v: &super::schedule::VolumeCharge, cpath: &str, relative: bool,
             if l.en.trim().is_empty() {
                 p.add(
                     format!("{path}.label.en"),
-                    codes::REQUIRED,
+                    FieldCode::Required,
                     "the label needs English text",
                 );
             }
@@ -519,7 +504,7 @@ fn check_seasons(v: &super::schedule::VolumeCharge, cpath: &str, relative: bool,
         if s.tiers.is_empty() && s.tiers_by_meter_size.is_empty() {
             p.add(
                 format!("{path}.tiers"),
-                codes::REQUIRED,
+                FieldCode::Required,
                 "a season needs tiers",
             );
         }
@@ -549,7 +534,7 @@ fn check_seasons(v: &super::schedule::VolumeCharge, cpath: &str, relative: bool,
         if let Some((month, other)) = overlap {
             p.add(
                 path,
-                codes::OVERLAPPING_SEASONS,
+                FieldCode::OverlappingSeasons,
                 format!(
                     "month {month} is also in seasons[{other}]; each month belongs to one season"
                 ),
@@ -564,7 +549,7 @@ fn check_seasons(v: &super::schedule::VolumeCharge, cpath: &str, relative: bool,
         if !gaps.is_empty() {
             p.add(
                 format!("{cpath}.seasons"),
-                codes::SEASON_GAP,
+                FieldCode::SeasonGap,
                 format!(
                     "no season covers month(s) {}; the seasons must cover the whole year",
                     gaps.join(", ")
@@ -594,7 +579,7 @@ fn check_limits(components: &[Component], spath: &str, p: &mut Problems) {
                 };
                 p.add(
                     format!("{spath}.components[{i}].charge.amount"),
-                    codes::MINIMUM_ABOVE_MAXIMUM,
+                    FieldCode::MinimumAboveMaximum,
                     format!(
                         "the minimum is above the maximum of components[{j}] ({} {per})",
                         max.amount

@@ -30,6 +30,7 @@ mod parse;
 mod plan;
 mod write;
 
+use cistern_shared::FieldCode;
 use std::collections::BTreeMap;
 use std::io::Read as _;
 
@@ -74,14 +75,21 @@ struct Problems {
 }
 
 impl Problems {
-    fn add(&mut self, file: &str, row: u64, field: &str, code: &str, message: impl Into<String>) {
+    fn add(
+        &mut self,
+        file: &str,
+        row: u64,
+        field: &str,
+        code: FieldCode,
+        message: impl Into<String>,
+    ) {
         self.count += 1;
         if self.list.len() < MAX_PROBLEMS {
             self.list.push(ImportProblem {
                 file: file.to_owned(),
                 row,
                 field: field.to_owned(),
-                code: code.to_owned(),
+                code,
                 message: message.into(),
             });
         }
@@ -172,7 +180,7 @@ impl ImportFiles {
                 "",
                 0,
                 "",
-                "empty",
+                FieldCode::Empty,
                 format!(
                     "no files were sent; send one or more of {}",
                     all_file_names()
@@ -186,7 +194,7 @@ impl ImportFiles {
                     &shown(&name),
                     0,
                     "",
-                    "unknown_file",
+                    FieldCode::UnknownFile,
                     format!("unknown file; the files are {}", all_file_names()),
                 );
                 continue;
@@ -197,7 +205,7 @@ impl ImportFiles {
                     file,
                     0,
                     "",
-                    "duplicate",
+                    FieldCode::Duplicate,
                     "sent twice (file names are not case-sensitive)",
                 );
                 continue;
@@ -205,7 +213,7 @@ impl ImportFiles {
             let text = match text {
                 Ok(t) => t,
                 Err((line, message)) => {
-                    problems.add(file, line, "", "encoding", message);
+                    problems.add(file, line, "", FieldCode::InvalidEncoding, message);
                     continue;
                 }
             };
@@ -214,7 +222,7 @@ impl ImportFiles {
                     file,
                     0,
                     "",
-                    "too_large",
+                    FieldCode::TooLarge,
                     format!("larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024)),
                 );
                 continue;
@@ -380,7 +388,7 @@ fn import(
         Err(e) if crate::db::is_unique_violation(&e) => {
             // Two identical batches at the same moment: the second loses on the checksum.
             return Err(ApiError::with_detail(
-                ErrorCode::Conflict,
+                ErrorCode::ImportInProgress,
                 "the same files are being imported by someone else right now",
             ));
         }
@@ -417,7 +425,7 @@ pub fn problems_error(report: &ConversionReport) -> ApiError {
             .iter()
             .map(|p| FieldError {
                 field: format!("{}:{}:{}", p.file, p.row, p.field),
-                code: p.code.clone(),
+                code: p.code,
                 message: p.message.clone(),
             })
             .collect(),

@@ -1,6 +1,7 @@
 //! Reading the files: one generic sheet reader ([`parse_sheet`]) over each kind's column table,
 //! and per kind a row-to-record function ([`Record::from_cells`]).
 
+use cistern_shared::FieldCode;
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
@@ -43,7 +44,7 @@ impl<'a> Cells<'a> {
         rec.get(i).map(str::trim).filter(|s| !s.is_empty())
     }
 
-    fn bad(&mut self, col: &'static str, code: &str, message: impl Into<String>) {
+    fn bad(&mut self, col: &'static str, code: FieldCode, message: impl Into<String>) {
         self.ok = false;
         self.failed.push(col);
         if !self.quiet {
@@ -58,7 +59,7 @@ impl<'a> Cells<'a> {
                 let first = *first;
                 self.bad(
                     field,
-                    "duplicate",
+                    FieldCode::Duplicate,
                     format!("`{shown_key}` is also on line {first}"),
                 );
             }
@@ -78,7 +79,7 @@ impl<'a> Cells<'a> {
                 let first = *first;
                 self.bad(
                     field,
-                    "duplicate",
+                    FieldCode::Duplicate,
                     format!("`{}` is also on line {first}", shown(value)),
                 );
             }
@@ -91,7 +92,7 @@ impl<'a> Cells<'a> {
     fn required(&mut self, col: &'static str) -> Option<&'a str> {
         let v = self.raw(col);
         if v.is_none() {
-            self.bad(col, "required", "is required");
+            self.bad(col, FieldCode::Required, "is required");
         }
         v
     }
@@ -124,20 +125,24 @@ impl<'a> Cells<'a> {
         if n > max {
             self.bad(
                 col,
-                "too_long",
+                FieldCode::TooLong,
                 format!("at most {max} characters ({n} given)"),
             );
             return None;
         }
         if n < min {
-            self.bad(col, "too_short", format!("at least {min} characters"));
+            self.bad(
+                col,
+                FieldCode::TooShort,
+                format!("at least {min} characters"),
+            );
             return None;
         }
         let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
         if s.chars().any(|c| c.is_control() && !allowed(c)) {
             self.bad(
                 col,
-                "invalid",
+                FieldCode::Invalid,
                 if multiline {
                     "contains a control character"
                 } else {
@@ -166,7 +171,7 @@ impl<'a> Cells<'a> {
         if s.chars().count() > LEGACY_ID_MAX || !ok_chars {
             self.bad(
                 col,
-                "invalid",
+                FieldCode::Invalid,
                 format!(
                     "`{}` is not a legacy id: 1 to {LEGACY_ID_MAX} letters, digits, '.', '_' or '-'",
                     shown(s)
@@ -187,7 +192,7 @@ impl<'a> Cells<'a> {
             _ => {
                 self.bad(
                     col,
-                    "invalid",
+                    FieldCode::Invalid,
                     format!(
                         "`{}` is not true or false (true/false, yes/no, 1/0)",
                         shown(s)
@@ -203,7 +208,7 @@ impl<'a> Cells<'a> {
         match parse_date(s) {
             Ok(d) => Some(d),
             Err(m) => {
-                self.bad(col, "invalid", m);
+                self.bad(col, FieldCode::Invalid, m);
                 None
             }
         }
@@ -227,13 +232,17 @@ impl<'a> Cells<'a> {
         match parsed {
             Some(n) if (min..=max).contains(&n) => Some(n),
             Some(_) => {
-                self.bad(col, "range", format!("must be from {min} to {max}"));
+                self.bad(
+                    col,
+                    FieldCode::Range,
+                    format!("must be from {min} to {max}"),
+                );
                 None
             }
             None => {
                 self.bad(
                     col,
-                    "invalid",
+                    FieldCode::Invalid,
                     format!("`{}` is not a whole number", shown(s)),
                 );
                 None
@@ -254,11 +263,11 @@ impl<'a> Cells<'a> {
         match parse_decimal(s, scale) {
             Ok(d) if d <= max => Some(d),
             Ok(_) => {
-                self.bad(col, "range", format!("must be at most {max}"));
+                self.bad(col, FieldCode::Range, format!("must be at most {max}"));
                 None
             }
             Err(m) => {
-                self.bad(col, "invalid", m);
+                self.bad(col, FieldCode::Invalid, m);
                 None
             }
         }
@@ -278,7 +287,7 @@ impl<'a> Cells<'a> {
             let allowed: Vec<&str> = all.iter().map(|v| name(*v)).collect();
             self.bad(
                 col,
-                "unknown_value",
+                FieldCode::UnknownValue,
                 format!("`{}` is not one of: {}", shown(s), allowed.join(", ")),
             );
         }
@@ -468,13 +477,19 @@ pub(super) fn parse_sheet<T: Record>(text: &str, p: &mut Problems, today: NaiveD
                     file,
                     0,
                     "",
-                    "empty",
+                    FieldCode::Empty,
                     "the file is empty: it needs at least the header line",
                 );
                 return out;
             }
             Err(e) => {
-                p.add(file, 1, "", "invalid", format!("unreadable CSV: {e}"));
+                p.add(
+                    file,
+                    1,
+                    "",
+                    FieldCode::Invalid,
+                    format!("unreadable CSV: {e}"),
+                );
                 return out;
             }
         }
@@ -491,7 +506,7 @@ pub(super) fn parse_sheet<T: Record>(text: &str, p: &mut Problems, today: NaiveD
                 file,
                 header_line,
                 "",
-                "invalid",
+                FieldCode::Invalid,
                 "the columns seem to be separated by ';' or tabs: save the file with commas",
             );
             out.present = present;
@@ -509,7 +524,7 @@ pub(super) fn parse_sheet<T: Record>(text: &str, p: &mut Problems, today: NaiveD
                     file,
                     header_line,
                     c,
-                    "duplicate_column",
+                    FieldCode::DuplicateColumn,
                     "the header names this column twice",
                 );
                 header_ok = false;
@@ -523,7 +538,7 @@ pub(super) fn parse_sheet<T: Record>(text: &str, p: &mut Problems, today: NaiveD
                     file,
                     header_line,
                     "",
-                    "unknown_column",
+                    FieldCode::UnknownColumn,
                     format!("column {} has no name", i + 1),
                 );
             }
@@ -533,7 +548,7 @@ pub(super) fn parse_sheet<T: Record>(text: &str, p: &mut Problems, today: NaiveD
                     file,
                     header_line,
                     &shown(&name),
-                    "unknown_column",
+                    FieldCode::UnknownColumn,
                     format!("unknown column; the columns are {}", known.join(", ")),
                 );
             }
@@ -545,7 +560,7 @@ pub(super) fn parse_sheet<T: Record>(text: &str, p: &mut Problems, today: NaiveD
                 file,
                 header_line,
                 c,
-                "missing_column",
+                FieldCode::MissingColumn,
                 "the header lacks this required column",
             );
             header_ok = false;
@@ -567,7 +582,13 @@ pub(super) fn parse_sheet<T: Record>(text: &str, p: &mut Problems, today: NaiveD
             Ok(false) => break,
             Err(e) => {
                 let line = e.position().map_or(0, |p| lines_at(text, p.byte()));
-                p.add(file, line, "", "invalid", format!("unreadable CSV: {e}"));
+                p.add(
+                    file,
+                    line,
+                    "",
+                    FieldCode::Invalid,
+                    format!("unreadable CSV: {e}"),
+                );
                 break;
             }
         }
@@ -581,7 +602,7 @@ pub(super) fn parse_sheet<T: Record>(text: &str, p: &mut Problems, today: NaiveD
                 file,
                 line,
                 "",
-                "too_large",
+                FieldCode::TooLarge,
                 format!("more than {MAX_ROWS} rows; split the batch"),
             );
             break;
@@ -592,7 +613,7 @@ pub(super) fn parse_sheet<T: Record>(text: &str, p: &mut Problems, today: NaiveD
                 file,
                 line,
                 "",
-                "invalid",
+                FieldCode::Invalid,
                 format!(
                     "this row has {} values but the header has {width} columns (a stray or unclosed quote can cause this)",
                     rec.len()
@@ -848,7 +869,7 @@ impl Record for Customer {
         let phone_alt = c.text("phone_alt", 30, false);
         for (col, v) in [("phone", &phone), ("phone_alt", &phone_alt)] {
             if v.as_ref().is_some_and(|s| s.chars().count() < 7) {
-                c.bad(col, "too_short", "at least 7 characters");
+                c.bad(col, FieldCode::TooShort, "at least 7 characters");
             }
         }
         let email = c.text("email", 254, false);
@@ -856,7 +877,7 @@ impl Record for Customer {
             if !validator::ValidateEmail::validate_email(e) {
                 c.bad(
                     "email",
-                    "invalid",
+                    FieldCode::Invalid,
                     format!("`{}` is not an email address", shown(e)),
                 );
             }
@@ -917,7 +938,7 @@ pub(super) fn parse_registers(c: &mut Cells<'_>, kind: Option<MeterKind>) -> Vec
         let d = if c.raw(digits).is_none() {
             c.bad(
                 digits,
-                "required",
+                FieldCode::Required,
                 if code == RegisterCode::Main {
                     "is required for a meter that is not compound"
                 } else {
@@ -930,7 +951,7 @@ pub(super) fn parse_registers(c: &mut Cells<'_>, kind: Option<MeterKind>) -> Vec
         };
         let m = c.decimal(mult, 6, MAX_MULTIPLIER);
         if m.is_some_and(|m| m.is_zero()) {
-            c.bad(mult, "range", "must be more than 0");
+            c.bad(mult, FieldCode::Range, "must be more than 0");
         }
         Register {
             code,
@@ -941,7 +962,7 @@ pub(super) fn parse_registers(c: &mut Cells<'_>, kind: Option<MeterKind>) -> Vec
     let forbid = |c: &mut Cells<'_>, cols: &[&'static str], why: &str| {
         for col in cols {
             if c.raw(col).is_some() {
-                c.bad(col, "invalid", why.to_owned());
+                c.bad(col, FieldCode::Invalid, why.to_owned());
             }
         }
     };
@@ -1116,7 +1137,11 @@ impl Record for ReadIn {
             None
         };
         if read_on.is_some_and(|d| d > today) {
-            c.bad("read_on", "range", format!("is after today ({today})"));
+            c.bad(
+                "read_on",
+                FieldCode::Range,
+                format!("is after today ({today})"),
+            );
         }
         let (Some(meter), Some(read_on), Some(register)) = (meter, read_on, register) else {
             c.ok = false;
@@ -1151,7 +1176,7 @@ impl Record for WinterAverage {
         let season = c.required("season").and_then(|s| match parse_season(s) {
             Ok(s) => Some(s),
             Err(m) => {
-                c.bad("season", "invalid", m);
+                c.bad("season", FieldCode::Invalid, m);
                 None
             }
         });

@@ -1,6 +1,7 @@
 //! What the database holds of the batch's records, and the plan: references and rules across
 //! files checked, and what each valid record does (create, update or nothing).
 
+use cistern_shared::FieldCode;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
 
@@ -385,7 +386,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
             file,
             line,
             field,
-            "unknown_reference",
+            FieldCode::UnknownReference,
             format!(
                 "{what} `{}` is neither in {what_file} nor imported before",
                 legacy_of(id),
@@ -427,7 +428,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                     file,
                     row.line,
                     "cycle_code",
-                    "unknown_reference",
+                    FieldCode::UnknownReference,
                     format!(
                         "no billing cycle has the code `{}`; the cycles are: {}",
                         shown(code),
@@ -469,7 +470,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                 file,
                 row.line,
                 "serial",
-                "taken",
+                FieldCode::Taken,
                 format!(
                     "serial `{}` is already on meter {holder} in Cistern (to move a serial between meters, import the two changes separately)",
                     shown(&rec.serial)
@@ -497,7 +498,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                     file,
                     row.line,
                     "premise_legacy_id",
-                    "required",
+                    FieldCode::Required,
                     "an installed meter needs the premise it is installed at",
                 );
             }
@@ -507,7 +508,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                     file,
                     row.line,
                     "premise_legacy_id",
-                    "invalid",
+                    FieldCode::Invalid,
                     format!("a meter that is {} is at no premise", rec.status),
                 );
             }
@@ -518,7 +519,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                     file,
                     row.line,
                     "removed_on",
-                    "range",
+                    FieldCode::Range,
                     "is before installed_on",
                 );
             }
@@ -563,7 +564,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                     file,
                     *line,
                     "kind",
-                    "conflict",
+                    FieldCode::Conflict,
                     format!(
                         "meter `{}` has reads on its `{}` register in Cistern, so that register cannot be removed",
                         legacy_of(id),
@@ -595,7 +596,13 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
         }
         if row.fine(&["started_on", "ended_on"]) && rec.ended_on.is_some_and(|d| d < rec.started_on)
         {
-            p.add(file, row.line, "ended_on", "range", "is before started_on");
+            p.add(
+                file,
+                row.line,
+                "ended_on",
+                FieldCode::Range,
+                "is before started_on",
+            );
         }
         if row.fine(&["service_type", "esu"])
             && rec.esu.is_some()
@@ -605,7 +612,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                 file,
                 row.line,
                 "esu",
-                "invalid",
+                FieldCode::Invalid,
                 "equivalent service units are for stormwater services only",
             );
         }
@@ -656,7 +663,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                 file,
                 row.line,
                 "number",
-                "taken",
+                FieldCode::Taken,
                 format!(
                     "account number `{}` already belongs to account {holder} in Cistern",
                     shown(&rec.number)
@@ -679,14 +686,14 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                     file,
                     row.line,
                     "closed_on",
-                    "required",
+                    FieldCode::Required,
                     "a closed account needs the date it closed",
                 ),
                 Some(_) if !closed => p.add(
                     file,
                     row.line,
                     "closed_on",
-                    "invalid",
+                    FieldCode::Invalid,
                     format!(
                         "only a closed account has closed_on (status is {})",
                         rec.status
@@ -697,7 +704,13 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
         }
         if row.fine(&["opened_on", "closed_on"]) && rec.closed_on.is_some_and(|d| d < rec.opened_on)
         {
-            p.add(file, row.line, "closed_on", "range", "is before opened_on");
+            p.add(
+                file,
+                row.line,
+                "closed_on",
+                FieldCode::Range,
+                "is before opened_on",
+            );
         }
         if row.fine(&["opened_on", "final_read_on"])
             && rec.final_read_on.is_some_and(|d| d < rec.opened_on)
@@ -706,7 +719,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                 file,
                 row.line,
                 "final_read_on",
-                "range",
+                FieldCode::Range,
                 "is before opened_on",
             );
         }
@@ -718,7 +731,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                 file,
                 row.line,
                 "owner_copy_customer_legacy_id",
-                "invalid",
+                FieldCode::Invalid,
                 "an owner's copy is for rentals (occupant tenant)",
             );
         }
@@ -750,7 +763,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                                 file,
                                 row.line,
                                 "reading",
-                                "range",
+                                FieldCode::Range,
                                 format!(
                                     "does not fit the {}-digit register of meter `{}`",
                                     r.digits,
@@ -766,7 +779,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                             file,
                             row.line,
                             "register",
-                            "unknown_reference",
+                            FieldCode::UnknownReference,
                             format!(
                                 "meter `{}` has no `{}` register (it has: {})",
                                 legacy_of(&m.id),
@@ -795,7 +808,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                                 file,
                                 row.line,
                                 "account_legacy_id",
-                                "conflict",
+                                FieldCode::Conflict,
                                 format!(
                                     "account `{}` is at premise `{}`, but meter `{}` is at premise `{}`",
                                     legacy_of(aid),
@@ -844,7 +857,7 @@ pub(super) fn plan(conn: &mut DbConnection, b: &Batch, p: &mut Problems) -> Quer
                     file,
                     row.line,
                     "season",
-                    "conflict",
+                    FieldCode::Conflict,
                     format!(
                         "Cistern already has a winter average for premise `{}` in {} (source: {}); it is not overwritten",
                         legacy_of(&rec.premise_id),

@@ -1,6 +1,7 @@
 use super::*;
 use chrono::NaiveDate;
 use cistern_shared::meters::RegisterCode;
+use cistern_shared::FieldCode;
 use rust_decimal::Decimal;
 
 use crate::db::schema::{customers, cycles, meter_registers};
@@ -24,7 +25,7 @@ fn parse_problems(files: &ImportFiles) -> Vec<(String, u64, String, String)> {
     p.sorted()
         .1
         .into_iter()
-        .map(|p| (p.file, p.row, p.field, p.code))
+        .map(|p| (p.file, p.row, p.field, p.code.as_str().to_owned()))
         .collect()
 }
 
@@ -33,11 +34,11 @@ fn has(
     file: &str,
     row: u64,
     field: &str,
-    code: &str,
+    code: FieldCode,
 ) -> bool {
     problems
         .iter()
-        .any(|p| p.0 == file && p.1 == row && p.2 == field && p.3 == code)
+        .any(|p| p.0 == file && p.1 == row && p.2 == field && p.3 == code.as_str())
 }
 
 const CUSTOMERS: &str = "legacy_id,name,mailing_address\nC1,Ana Ruiz,\"12 Elm St\nKeizer OR 97303\"\nC2,Bo Li,14 Elm St Keizer\n";
@@ -127,19 +128,28 @@ fn encodings_other_than_utf8_are_refused() {
     let latin1 = b"legacy_id,name,mailing_address\nC1,Jos\xe9,12 Elm St\n".to_vec();
     let f = ImportFiles::from_bytes(vec![("customers.csv".into(), latin1)]);
     let p = parse_problems(&f);
-    assert!(has(&p, "customers.csv", 2, "", "encoding"), "{p:?}");
+    assert!(
+        has(&p, "customers.csv", 2, "", FieldCode::InvalidEncoding),
+        "{p:?}"
+    );
     let utf16 = vec![0xff, 0xfe, b'l', 0];
     let g = ImportFiles::from_bytes(vec![("customers.csv".into(), utf16)]);
-    assert!(has(&parse_problems(&g), "customers.csv", 0, "", "encoding"));
+    assert!(has(
+        &parse_problems(&g),
+        "customers.csv",
+        0,
+        "",
+        FieldCode::InvalidEncoding
+    ));
 }
 
 #[test]
 fn empty_files_unknown_files_and_no_files_are_problems() {
     let p = parse_problems(&batch(&[("customers.csv", ""), ("notes.csv", "x")]));
-    assert!(has(&p, "customers.csv", 0, "", "empty"), "{p:?}");
-    assert!(has(&p, "notes.csv", 0, "", "unknown_file"), "{p:?}");
+    assert!(has(&p, "customers.csv", 0, "", FieldCode::Empty), "{p:?}");
+    assert!(has(&p, "notes.csv", 0, "", FieldCode::UnknownFile), "{p:?}");
     let p = parse_problems(&batch(&[]));
-    assert!(has(&p, "", 0, "", "empty"), "{p:?}");
+    assert!(has(&p, "", 0, "", FieldCode::Empty), "{p:?}");
     // Only a header: nothing to import, and nothing wrong.
     assert!(parse_problems(&batch(&[(
         "customers.csv",
@@ -147,7 +157,7 @@ fn empty_files_unknown_files_and_no_files_are_problems() {
     )]))
     .is_empty());
     let p = parse_problems(&batch(&[("customers.csv", "\n\n  \n")]));
-    assert!(has(&p, "customers.csv", 0, "", "empty"), "{p:?}");
+    assert!(has(&p, "customers.csv", 0, "", FieldCode::Empty), "{p:?}");
 }
 
 #[test]
@@ -177,10 +187,16 @@ fn a_wrong_header_is_reported_once_not_per_row() {
     let text = "legacy_id;name;mailing_address\nC1;Ana;12 Elm St\n";
     let p = parse_problems(&batch(&[("customers.csv", text)]));
     assert_eq!(p.len(), 1);
-    assert!(has(&p, "customers.csv", 1, "", "invalid"));
+    assert!(has(&p, "customers.csv", 1, "", FieldCode::Invalid));
     let text = "legacy_id,name,name,mailing_address\n";
     let p = parse_problems(&batch(&[("customers.csv", text)]));
-    assert!(has(&p, "customers.csv", 1, "name", "duplicate_column"));
+    assert!(has(
+        &p,
+        "customers.csv",
+        1,
+        "name",
+        FieldCode::DuplicateColumn
+    ));
 }
 
 #[test]
@@ -192,13 +208,13 @@ fn every_bad_cell_is_reported_with_its_row_and_column() {
                     C4,Cy\n";
     let p = parse_problems(&batch(&[("customers.csv", text)]));
     for (row, field, code) in [
-        (2, "email", "invalid"),
-        (2, "preferred_locale", "unknown_value"),
-        (2, "notify_email", "invalid"),
-        (2, "phone", "too_short"),
-        (3, "legacy_id", "duplicate"),
-        (4, "legacy_id", "invalid"),
-        (5, "", "invalid"),
+        (2, "email", FieldCode::Invalid),
+        (2, "preferred_locale", FieldCode::UnknownValue),
+        (2, "notify_email", FieldCode::Invalid),
+        (2, "phone", FieldCode::TooShort),
+        (3, "legacy_id", FieldCode::Duplicate),
+        (4, "legacy_id", FieldCode::Invalid),
+        (5, "", FieldCode::Invalid),
     ] {
         assert!(
             has(&p, "customers.csv", row, field, code),
@@ -214,8 +230,14 @@ fn control_characters_never_reach_the_database() {
     let text =
         "legacy_id,name,mailing_address\nC1,\"An\u{0}a\",12 Elm St\nC2,\"Bo\nLi\",12 Elm St\n";
     let p = parse_problems(&batch(&[("customers.csv", text)]));
-    assert!(has(&p, "customers.csv", 2, "name", "invalid"), "{p:?}");
-    assert!(has(&p, "customers.csv", 3, "name", "invalid"), "{p:?}");
+    assert!(
+        has(&p, "customers.csv", 2, "name", FieldCode::Invalid),
+        "{p:?}"
+    );
+    assert!(
+        has(&p, "customers.csv", 3, "name", FieldCode::Invalid),
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -230,12 +252,12 @@ fn meters_need_the_registers_their_kind_has() {
     );
     let p = parse_problems(&batch(&[("meters.csv", &text)]));
     for (row, field, code) in [
-        (3, "digits", "invalid"),
-        (4, "high_digits", "required"),
-        (5, "serial", "duplicate"),
-        (5, "kind", "unknown_value"),
-        (5, "unit", "unknown_value"),
-        (6, "multiplier", "invalid"),
+        (3, "digits", FieldCode::Invalid),
+        (4, "high_digits", FieldCode::Required),
+        (5, "serial", FieldCode::Duplicate),
+        (5, "kind", FieldCode::UnknownValue),
+        (5, "unit", FieldCode::UnknownValue),
+        (6, "multiplier", FieldCode::Invalid),
     ] {
         assert!(
             has(&p, "meters.csv", row, field, code),
@@ -261,13 +283,22 @@ fn meters_need_the_registers_their_kind_has() {
 fn reads_and_money_are_checked() {
     let text = "meter_legacy_id,register,read_on,reading\nM1,main,2026-12-01,5\nM1,mid,2026-01-01,5\nM1,main,2026-01-01,-3\nM1,main,2026-01-01,7\n";
     let p = parse_problems(&batch(&[("reads.csv", text)]));
-    assert!(has(&p, "reads.csv", 2, "read_on", "range"), "{p:?}");
     assert!(
-        has(&p, "reads.csv", 3, "register", "unknown_value"),
+        has(&p, "reads.csv", 2, "read_on", FieldCode::Range),
         "{p:?}"
     );
-    assert!(has(&p, "reads.csv", 4, "reading", "range"), "{p:?}");
-    assert!(has(&p, "reads.csv", 5, "read_on", "duplicate"), "{p:?}");
+    assert!(
+        has(&p, "reads.csv", 3, "register", FieldCode::UnknownValue),
+        "{p:?}"
+    );
+    assert!(
+        has(&p, "reads.csv", 4, "reading", FieldCode::Range),
+        "{p:?}"
+    );
+    assert!(
+        has(&p, "reads.csv", 5, "read_on", FieldCode::Duplicate),
+        "{p:?}"
+    );
     let text = "legacy_id,number,customer_legacy_id,premise_legacy_id,status,occupant,opened_on,deposit_required\n\
                     A1,N1,C1,P1,active,tenant,2020-01-01,200.001\nA2,N2,C1,P1,active,tenant,2020-01-01,12.5\n";
     let f = batch(&[("accounts.csv", text)]);
@@ -528,7 +559,11 @@ fn problems_name_the_physical_line_whatever_the_line_ends() {
     // The message naming the first line of a duplicate says the physical line too.
     let mut p = Problems::default();
     let _ = parse_batch(&batch(&[("customers.csv", &crlf)]), &mut p, today());
-    let dup = p.list.iter().find(|p| p.code == "duplicate").unwrap();
+    let dup = p
+        .list
+        .iter()
+        .find(|p| p.code == FieldCode::Duplicate)
+        .unwrap();
     assert!(dup.message.contains("line 8"), "{}", dup.message);
     // A header after blank lines, and a bad row at the end without a line end.
     let late = "\r\n\r\nlegacy_id,name,mailing_address\r\nC1,Ana Ruiz,x";

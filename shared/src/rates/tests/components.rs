@@ -1,5 +1,6 @@
 //! One test (or a few) per charge component and engine rule, on small made-up schedules.
 
+use crate::FieldCode;
 use rust_decimal_macros::dec;
 
 use super::*;
@@ -537,11 +538,17 @@ fn bad_inputs_are_typed_errors() {
 
     let mut i = ok.clone();
     i.service_period = Period::new(day(2016, 3, 31), day(2016, 3, 1));
-    assert_eq!(quote(&s, &i).map_err(|e| e.code()), Err("invalid_period"));
+    assert_eq!(
+        quote(&s, &i).map_err(|e| e.code()),
+        Err(FieldCode::InvalidPeriod)
+    );
 
     let mut i = ok.clone();
     i.service_period = Period::new(day(2016, 1, 1), day(2018, 3, 1));
-    assert_eq!(quote(&s, &i).map_err(|e| e.code()), Err("period_too_long"));
+    assert_eq!(
+        quote(&s, &i).map_err(|e| e.code()),
+        Err(FieldCode::PeriodTooLong)
+    );
 
     let mut i = ok.clone();
     i.cycle_period = Some(Period::new(day(2016, 3, 5), day(2016, 4, 4)));
@@ -549,7 +556,10 @@ fn bad_inputs_are_typed_errors() {
 
     let mut i = ok.clone();
     i.multiplier = Decimal::ZERO;
-    assert_eq!(quote(&s, &i).map_err(|e| e.code()), Err("invalid_input"));
+    assert_eq!(
+        quote(&s, &i).map_err(|e| e.code()),
+        Err(FieldCode::InvalidInput)
+    );
 
     let mut i = ok.clone();
     i.consumption = ccf(dec!(-1));
@@ -565,7 +575,7 @@ fn bad_inputs_are_typed_errors() {
     i.service_period = Period::new(day(1999, 12, 1), day(1999, 12, 31));
     assert_eq!(
         quote(&s, &i).map_err(|e| e.code()),
-        Err("no_rates_in_effect")
+        Err(FieldCode::NoRatesInEffect)
     );
 
     let mut v2 = s[0].clone();
@@ -573,20 +583,20 @@ fn bad_inputs_are_typed_errors() {
     v2.effective_date = day(2010, 1, 1);
     assert_eq!(
         quote(&[s[0].clone(), v2.clone()], &ok).map_err(|e| e.code()),
-        Err("conflicting_versions")
+        Err(FieldCode::ConflictingVersions)
     );
     v2.effective_by = EffectiveBy::ServiceDays;
     v2.effective_date = s[0].effective_date;
     assert_eq!(
         quote(&[s[0].clone(), v2], &ok).map_err(|e| e.code()),
-        Err("conflicting_versions")
+        Err(FieldCode::ConflictingVersions)
     );
 
     let mut f = s[0].clone();
     f.format_version = 2;
     assert_eq!(
         quote(&[f], &ok).map_err(|e| e.code()),
-        Err("unsupported_format_version")
+        Err(FieldCode::UnsupportedFormatVersion)
     );
 
     let classes = load(SEWER);
@@ -626,7 +636,7 @@ fn an_unvalidated_schedule_is_refused_not_miscalculated() {
     assert!(quote(std::slice::from_ref(&s), &month(dec!(5))).is_ok());
     assert_eq!(
         quote(&[s], &month(dec!(6))).map_err(|e| e.code()),
-        Err("invalid_schedule")
+        Err(FieldCode::InvalidSchedule)
     );
 }
 
