@@ -15,6 +15,9 @@ use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use crate::db::models::{sessions::Session, users::User};
 use crate::db::schema::{api_keys, sessions, users};
@@ -29,16 +32,27 @@ pub const API_KEY_HEADER: &str = "x-api-key";
 #[derive(Clone)]
 pub struct PasswordPolicy {
     params: Params,
+    /// Argon2 evaluations so far (shared by clones): what tests and benches count.
+    evaluations: Arc<AtomicU64>,
 }
 
 impl PasswordPolicy {
     pub fn new(memory_kib: u32, iterations: u32) -> Result<PasswordPolicy, String> {
         let params = Params::new(memory_kib.max(8), iterations.max(1), 1, None)
             .map_err(|e| e.to_string())?;
-        Ok(PasswordPolicy { params })
+        Ok(PasswordPolicy {
+            params,
+            evaluations: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// How many Argon2 hashes this policy (and its clones) has computed.
+    pub fn evaluations(&self) -> u64 {
+        self.evaluations.load(Ordering::Relaxed)
     }
 
     fn argon(&self) -> Argon2<'static> {
+        self.evaluations.fetch_add(1, Ordering::Relaxed);
         Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
     }
 
@@ -63,6 +77,79 @@ impl PasswordPolicy {
                 false
             }
         }
+    }
+}
+
+/// Bounds how many Argon2 hashes run at once (each takes `argon2_memory_kib` of memory and a
+/// core). A request that cannot get a permit within a short wait is answered at once with 429
+/// `sign_in_busy`, so a flood of sign-ins costs neither memory nor everyone else's latency.
+#[derive(Clone)]
+pub struct HashGate {
+    permits: Arc<tokio::sync::Semaphore>,
+    wait: std::time::Duration,
+}
+
+/// Leave to run one password hash; the place frees when it is dropped.
+pub struct HashPermit(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
+
+impl HashGate {
+    pub fn new(size: usize, wait: std::time::Duration) -> HashGate {
+        HashGate {
+            permits: Arc::new(tokio::sync::Semaphore::new(size.max(1))),
+            wait,
+        }
+    }
+
+    /// The number of cores, the default size.
+    pub fn default_size() -> usize {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    }
+
+    /// Waits (briefly) for a permit.
+    pub async fn enter(&self) -> ApiResult<HashPermit> {
+        match tokio::time::timeout(self.wait, self.permits.clone().acquire_owned()).await {
+            Ok(Ok(p)) => Ok(HashPermit(p)),
+            _ => Err(ApiError::with_detail(
+                ErrorCode::SignInBusy,
+                "too many password checks are running; try again in a moment",
+            )),
+        }
+    }
+}
+
+/// The client's address for throttling: the right-most entry of the configured proxy header
+/// (`X-Forwarded-For`: the address the trusted proxy itself saw), else the TCP peer. An IPv6
+/// address counts as its /64 network (one subscriber's share), an IPv4-mapped one as IPv4.
+pub fn client_address(req: &HttpRequest, trusted_header: Option<&str>) -> String {
+    let from_header = trusted_header
+        .and_then(|h| req.headers().get(h))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').map(str::trim).find(|s| !s.is_empty()))
+        .and_then(parse_ip);
+    match from_header.or_else(|| req.peer_addr().map(|a| a.ip())) {
+        Some(ip) => address_key(ip),
+        None => "unknown".into(),
+    }
+}
+
+fn parse_ip(s: &str) -> Option<IpAddr> {
+    s.parse::<IpAddr>()
+        .ok()
+        .or_else(|| s.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+}
+
+fn address_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
     }
 }
 
@@ -138,6 +225,32 @@ pub fn random_token(bytes: usize) -> String {
 /// Tokens are stored only as hashes, so a stolen database does not sign anyone in.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The refresh token that replaces `token`: HMAC-SHA256 under the server's secret, so that
+/// presenting the same token twice (a retry, two tabs) yields the same successor on every
+/// instance without the database ever holding a usable token.
+pub fn successor_token(secret: &[u8], token: &str) -> String {
+    let mac = hmac_sha256(secret, format!("cistern-refresh-successor\0{token}").as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac)
+}
+
+/// HMAC (RFC 2104) over SHA-256.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    const BLOCK: usize = 64;
+    let mut k = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let mut inner = Sha256::new();
+    inner.update(k.map(|b| b ^ 0x36));
+    inner.update(message);
+    let mut outer = Sha256::new();
+    outer.update(k.map(|b| b ^ 0x5c));
+    outer.update(inner.finalize());
+    outer.finalize().into()
 }
 
 // ---------------------------------------------------------------- the caller
@@ -348,6 +461,71 @@ mod tests {
         );
         let old = expired.issue("u1", "s1", Role::Clerk).unwrap();
         assert!(keys.decode(&old).is_none());
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test case 2 of RFC 4231.
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            hex::encode(mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        // Test case 6: a key longer than the block.
+        let mac = hmac_sha256(
+            &[0xaa; 131],
+            b"Test Using Larger Than Block-Size Key - Hash Key First",
+        );
+        assert_eq!(
+            hex::encode(mac),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+    }
+
+    #[test]
+    fn successors_are_stable_and_need_the_secret() {
+        let a = successor_token(b"secret-one", "tok");
+        assert_eq!(a, successor_token(b"secret-one", "tok"));
+        assert_ne!(a, successor_token(b"secret-two", "tok"));
+        assert_ne!(a, successor_token(b"secret-one", "tok2"));
+    }
+
+    #[test]
+    fn client_addresses_come_from_the_peer_unless_a_proxy_header_is_trusted() {
+        use actix_web::test::TestRequest;
+        let peer: std::net::SocketAddr = "192.0.2.9:5555".parse().unwrap();
+        let req = TestRequest::default()
+            .peer_addr(peer)
+            .insert_header(("X-Forwarded-For", "10.9.9.9, 203.0.113.7"))
+            .to_http_request();
+        assert_eq!(client_address(&req, None), "192.0.2.9");
+        assert_eq!(
+            client_address(&req, Some("X-Forwarded-For")),
+            "203.0.113.7"
+        );
+        let v6 = TestRequest::default()
+            .peer_addr(peer)
+            .insert_header(("X-Forwarded-For", "2001:db8:1:2:3:4:5:6"))
+            .to_http_request();
+        assert_eq!(
+            client_address(&v6, Some("x-forwarded-for")),
+            "2001:db8:1:2::/64"
+        );
+        let junk = TestRequest::default()
+            .peer_addr(peer)
+            .insert_header(("X-Forwarded-For", "not an address"))
+            .to_http_request();
+        assert_eq!(client_address(&junk, Some("X-Forwarded-For")), "192.0.2.9");
+    }
+
+    #[test]
+    fn password_checks_are_counted() {
+        let p = PasswordPolicy::new(64, 1).unwrap();
+        let clone = p.clone();
+        let h = p.hash("x-long-password").unwrap();
+        clone.verify("x-long-password", Some(&h));
+        clone.verify("x", None);
+        assert_eq!(p.evaluations(), 3);
     }
 
     #[test]

@@ -32,9 +32,21 @@ pub struct Config {
     pub jwt_audience: String,
     pub access_token_ttl_secs: i64,
     pub refresh_token_ttl_secs: i64,
-    /// Failed sign-ins allowed per username within the window before answering 429.
+    /// Password checks allowed per username from one client address within the window
+    /// before answering 429 (sign-in and password change; a routine success is not counted).
     pub login_max_failures: i64,
     pub login_window_secs: i64,
+    /// Password checks allowed from one client address across all usernames within the window
+    /// (password spraying); successes are not counted.
+    pub login_address_max_failures: i64,
+    /// The request header that carries the client's address, set by a trusted reverse proxy
+    /// (e.g. `X-Forwarded-For`: its right-most entry is used). Unset: the TCP peer's address.
+    /// Set it only when every request arrives through that proxy, or clients can choose it.
+    pub client_address_header: Option<String>,
+    /// Password hashes (Argon2) computed at once; default: the number of cores.
+    pub hash_concurrency: Option<u32>,
+    /// How long a sign-in waits for a hashing slot before a fast 429 `sign_in_busy`.
+    pub hash_queue_wait_ms: u64,
     /// The utility's time zone: business dates are dates there.
     pub time_zone: String,
     pub pool_size: u32,
@@ -76,6 +88,10 @@ impl Default for Config {
             refresh_token_ttl_secs: 12 * 60 * 60,
             login_max_failures: 5,
             login_window_secs: 15 * 60,
+            login_address_max_failures: 50,
+            client_address_header: None,
+            hash_concurrency: None,
+            hash_queue_wait_ms: 200,
             time_zone: "America/Los_Angeles".into(),
             pool_size: 8,
             instance_id: None,
@@ -200,6 +216,15 @@ impl Config {
         if self.deposit_owner_cents < 0 || self.deposit_tenant_cents < 0 {
             return Err(ConfigError::Invalid("deposits cannot be negative".into()));
         }
+        if self.login_max_failures < 1
+            || self.login_address_max_failures < 1
+            || self.login_window_secs < 1
+            || self.hash_concurrency == Some(0)
+        {
+            return Err(ConfigError::Invalid(
+                "sign-in limits, window and hash_concurrency must be at least 1".into(),
+            ));
+        }
         if self.access_token_ttl_secs <= 0 || self.refresh_token_ttl_secs <= 0 {
             return Err(ConfigError::Invalid(
                 "token lifetimes must be positive".into(),
@@ -253,6 +278,10 @@ const KNOWN_KEYS: &[&str] = &[
     "refresh_token_ttl_secs",
     "login_max_failures",
     "login_window_secs",
+    "login_address_max_failures",
+    "client_address_header",
+    "hash_concurrency",
+    "hash_queue_wait_ms",
     "time_zone",
     "pool_size",
     "instance_id",
@@ -296,7 +325,8 @@ fn env_value(key: &str, raw: &str) -> toml::Value {
         || key.ends_with("_failures")
         || key.ends_with("_cents")
         || key.ends_with("_year")
-        || key == "pool_size";
+        || key == "pool_size"
+        || key == "hash_concurrency";
     let boolean = key == "run_jobs" || key == "secure_cookies";
     if numeric {
         if let Ok(n) = raw.trim().parse::<i64>() {
