@@ -518,6 +518,16 @@ mod tests {
         assert_eq!(client_address(&junk, Some("X-Forwarded-For")), "192.0.2.9");
     }
 
+    #[actix_web::test]
+    async fn the_hash_gate_turns_the_excess_away_at_once() {
+        let gate = HashGate::new(1, std::time::Duration::from_millis(20));
+        let held = gate.enter().await.unwrap();
+        let refused = gate.enter().await.err().unwrap();
+        assert_eq!(refused.code, ErrorCode::SignInBusy);
+        drop(held);
+        assert!(gate.enter().await.is_ok());
+    }
+
     #[test]
     fn password_checks_are_counted() {
         let p = PasswordPolicy::new(64, 1).unwrap();
