@@ -231,7 +231,10 @@ pub fn token_hash(token: &str) -> String {
 /// presenting the same token twice (a retry, two tabs) yields the same successor on every
 /// instance without the database ever holding a usable token.
 pub fn successor_token(secret: &[u8], token: &str) -> String {
-    let mac = hmac_sha256(secret, format!("cistern-refresh-successor\0{token}").as_bytes());
+    let mac = hmac_sha256(
+        secret,
+        format!("cistern-refresh-successor\0{token}").as_bytes(),
+    );
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac)
 }
 
@@ -499,10 +502,7 @@ mod tests {
             .insert_header(("X-Forwarded-For", "10.9.9.9, 203.0.113.7"))
             .to_http_request();
         assert_eq!(client_address(&req, None), "192.0.2.9");
-        assert_eq!(
-            client_address(&req, Some("X-Forwarded-For")),
-            "203.0.113.7"
-        );
+        assert_eq!(client_address(&req, Some("X-Forwarded-For")), "203.0.113.7");
         let v6 = TestRequest::default()
             .peer_addr(peer)
             .insert_header(("X-Forwarded-For", "2001:db8:1:2:3:4:5:6"))

@@ -191,7 +191,9 @@ fn purge_sessions(tx: &mut WriteTx<'_>) -> ApiResult<String> {
     let s =
         diesel::delete(sessions::table.filter(sessions::expires_at.lt(cutoff))).execute(tx.db())?;
     let a = crate::domain::throttle::purge(tx, cutoff)?;
-    Ok(format!("purged {s} sessions and {a} sign-in throttle counters"))
+    Ok(format!(
+        "purged {s} sessions and {a} sign-in throttle counters"
+    ))
 }
 
 /// Every instance's scheduler calls this; the unique key makes the hourly job exist once.

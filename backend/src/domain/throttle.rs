@@ -69,7 +69,9 @@ pub struct Ticket {
 pub enum Reservation {
     Granted(Ticket),
     /// No place: answer 429 without checking the password.
-    Refused { retry_after_secs: i64 },
+    Refused {
+        retry_after_secs: i64,
+    },
 }
 
 /// Usernames are compared without case here, so `Clerk` and `clerk` share one budget.
@@ -78,10 +80,7 @@ fn keys(attempt: &Attempt<'_>) -> Vec<(String, Scope)> {
     // Sorted by key ("a:" < "ua:"), so concurrent transactions lock rows in one order.
     vec![
         (format!("a:{}", attempt.address), Scope::Address),
-        (
-            format!("ua:{user}|{}", attempt.address),
-            Scope::UserAddress,
-        ),
+        (format!("ua:{user}|{}", attempt.address), Scope::UserAddress),
     ]
 }
 

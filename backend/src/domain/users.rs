@@ -50,7 +50,9 @@ pub enum SignInOutcome {
     SignedIn(SignIn),
     /// Refused before any password check: too many attempts for this username from this
     /// address, or from this address overall. Answer 429 with `Retry-After`.
-    Throttled { retry_after_secs: i64 },
+    Throttled {
+        retry_after_secs: i64,
+    },
 }
 
 /// Checks a username and password and opens a session.
@@ -329,7 +331,9 @@ pub fn revoke_all_sessions(tx: &mut WriteTx<'_>, user_id: &str) -> QueryResult<u
 pub enum PasswordChange {
     Changed,
     /// Refused before the current password was checked (the sign-in throttle).
-    Throttled { retry_after_secs: i64 },
+    Throttled {
+        retry_after_secs: i64,
+    },
 }
 
 /// Changes a signed-in user's own password after checking the current one. The check is a

@@ -1,7 +1,7 @@
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use cistern_shared::dto::{ChangePasswordRequest, LoginRequest, LoginResponse, UserDto};
-use actix_web::http::header::{self, HeaderValue};
 use cistern_shared::{ErrorCode, Problem};
 
 use crate::auth::{client_address, Allow, People, SignedIn, REFRESH_COOKIE};

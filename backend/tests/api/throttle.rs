@@ -142,7 +142,11 @@ async fn a_burst_of_guesses_checks_at_most_the_limit(db: Db) {
     let (ok, wrong, refused) = (count(200), count(401), count(429));
     assert_eq!(ok + wrong + refused, 61, "unexpected answers");
     assert!(hashes <= 5, "{hashes} passwords hashed; the limit is 5");
-    assert_eq!(ok + wrong, hashes, "every hashed attempt is answered 200/401");
+    assert_eq!(
+        ok + wrong,
+        hashes,
+        "every hashed attempt is answered 200/401"
+    );
     assert!(ok <= 1);
     for r in replies.iter().filter(|r| r.status == 429) {
         assert_problem(r, 429, "too_many_attempts");
@@ -204,7 +208,9 @@ async fn an_unconfigured_proxy_header_is_ignored(db: Db) {
     for i in 0..3 {
         let from = format!("198.51.100.{i}");
         assert_eq!(
-            sign_in(&app.base, "clerk", "guess", Some(&from)).await.status,
+            sign_in(&app.base, "clerk", "guess", Some(&from))
+                .await
+                .status,
             401
         );
     }
@@ -233,7 +239,9 @@ async fn one_address_cannot_spray_many_usernames(db: Db) {
     let sprayer = Some("203.0.113.66");
     for user in ["clerk", "lead", "nobody", "admin"] {
         assert_eq!(
-            sign_in(&app.base, user, "Summer2026!", sprayer).await.status,
+            sign_in(&app.base, user, "Summer2026!", sprayer)
+                .await
+                .status,
             401
         );
     }
