@@ -400,6 +400,35 @@ mod tests {
     }
 
     #[test]
+    fn sign_in_hardening_settings_have_defaults_and_read_from_the_environment() {
+        let c = Config::from_layers(None, &env_of(&[])).unwrap();
+        assert_eq!(
+            (
+                c.login_address_max_failures,
+                c.client_address_header.as_deref(),
+                c.hash_concurrency,
+                c.hash_queue_wait_ms
+            ),
+            (50, None, None, 200)
+        );
+        let env = env_of(&[
+            ("CISTERN_CLIENT_ADDRESS_HEADER", "X-Forwarded-For"),
+            ("CISTERN_HASH_CONCURRENCY", "3"),
+            ("CISTERN_LOGIN_ADDRESS_MAX_FAILURES", "20"),
+            ("CISTERN_HASH_QUEUE_WAIT_MS", "50"),
+        ]);
+        let c = Config::from_layers(None, &env).unwrap();
+        assert_eq!(c.client_address_header.as_deref(), Some("X-Forwarded-For"));
+        assert_eq!(c.hash_concurrency, Some(3));
+        assert_eq!(c.login_address_max_failures, 20);
+        assert_eq!(c.hash_queue_wait_ms, 50);
+        assert!(c.validate().is_ok());
+        let zero =
+            Config::from_layers(None, &env_of(&[("CISTERN_HASH_CONCURRENCY", "0")])).unwrap();
+        assert!(zero.validate().is_err());
+    }
+
+    #[test]
     fn unknown_settings_and_bad_values_are_refused() {
         let none = env_of(&[]);
         assert!(Config::from_layers(Some("colour = \"blue\""), &none).is_err());
