@@ -3,10 +3,8 @@
 //! that any server instance can revoke them and every instance sees it.
 
 use actix_web::{web, FromRequest, HttpRequest};
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{rand_core::OsRng, Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::Engine;
 use cistern_shared::role::sets;
 use cistern_shared::{ErrorCode, Role};
@@ -17,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::db::models::{sessions::Session, users::User};
 use crate::db::schema::{api_keys, sessions, users};
@@ -34,6 +32,16 @@ pub struct PasswordPolicy {
     params: Params,
     /// Argon2 evaluations so far (shared by clones): what tests and benches count.
     evaluations: Arc<AtomicU64>,
+    /// Argon2's working memory (`argon2_memory_kib` per hash), kept and reused rather than
+    /// allocated per hash: with [`HashGate`] bounding concurrent hashes, the process holds at
+    /// most that many buffers, and the allocator's per-thread arenas never fill up with
+    /// freed 19 MiB blocks (which is how memory grew and was never returned).
+    memory: Arc<Mutex<MemoryPool>>,
+}
+
+struct MemoryPool {
+    free: Vec<Vec<Block>>,
+    keep: usize,
 }
 
 impl PasswordPolicy {
@@ -43,7 +51,17 @@ impl PasswordPolicy {
         Ok(PasswordPolicy {
             params,
             evaluations: Arc::new(AtomicU64::new(0)),
+            memory: Arc::new(Mutex::new(MemoryPool {
+                free: Vec::new(),
+                keep: HashGate::default_size(),
+            })),
         })
+    }
+
+    /// Keeps up to `n` working-memory buffers for reuse (the size of the [`HashGate`]).
+    pub fn keep_buffers(self, n: usize) -> PasswordPolicy {
+        self.memory.lock().unwrap_or_else(|p| p.into_inner()).keep = n.max(1);
+        self
     }
 
     /// How many Argon2 hashes this policy (and its clones) has computed.
@@ -51,32 +69,96 @@ impl PasswordPolicy {
         self.evaluations.load(Ordering::Relaxed)
     }
 
-    fn argon(&self) -> Argon2<'static> {
+    /// Runs one Argon2 computation into `out`, in a reused buffer.
+    fn compute(
+        &self,
+        argon: &Argon2<'_>,
+        blocks: usize,
+        password: &str,
+        salt: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), argon2::Error> {
         self.evaluations.fetch_add(1, Ordering::Relaxed);
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+        let taken = self
+            .memory
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .free
+            .pop();
+        let mut buf = taken.unwrap_or_default();
+        if buf.len() < blocks {
+            buf.resize(blocks, Block::default());
+        }
+        let result = argon.hash_password_into_with_memory(
+            password.as_bytes(),
+            salt,
+            out,
+            &mut buf[..blocks],
+        );
+        let mut pool = self.memory.lock().unwrap_or_else(|p| p.into_inner());
+        if pool.free.len() < pool.keep {
+            pool.free.push(buf);
+        }
+        result
     }
 
     pub fn hash(&self, password: &str) -> Result<String, ApiError> {
         let salt = SaltString::generate(&mut OsRng);
-        self.argon()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(ApiError::internal)
+        let mut salt_buf = [0u8; 64];
+        let salt_bytes = salt
+            .as_salt()
+            .decode_b64(&mut salt_buf)
+            .map_err(ApiError::internal)?;
+        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone());
+        let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+        self.compute(
+            &argon,
+            self.params.block_count(),
+            password,
+            salt_bytes,
+            &mut out,
+        )
+        .map_err(ApiError::internal)?;
+        let phc = PasswordHash {
+            algorithm: Algorithm::Argon2id.ident(),
+            version: Some(Version::V0x13.into()),
+            params: ParamsString::try_from(&self.params).map_err(ApiError::internal)?,
+            salt: Some(salt.as_salt()),
+            hash: Some(Output::new(&out).map_err(ApiError::internal)?),
+        };
+        Ok(phc.to_string())
     }
 
     /// Checks a password against a stored hash. With no hash (unknown user) it still does the
     /// work of one check, so response times do not tell whether a username exists.
     pub fn verify(&self, password: &str, stored: Option<&str>) -> bool {
         match stored.and_then(|s| PasswordHash::new(s).ok()) {
-            Some(parsed) => self
-                .argon()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok(),
+            Some(parsed) => self.matches(password, &parsed).unwrap_or(false),
             None => {
                 let _ = self.hash(password);
                 false
             }
         }
+    }
+
+    /// The stored hash's own algorithm, version and cost; `None` if it cannot be read.
+    fn matches(&self, password: &str, stored: &PasswordHash<'_>) -> Option<bool> {
+        let (salt, expected) = (stored.salt?, stored.hash?);
+        let algorithm = Algorithm::try_from(stored.algorithm).ok()?;
+        let version = match stored.version {
+            Some(v) => Version::try_from(v).ok()?,
+            None => Version::default(),
+        };
+        let params = Params::try_from(stored).ok()?;
+        let mut salt_buf = [0u8; 64];
+        let salt_bytes = salt.decode_b64(&mut salt_buf).ok()?;
+        let blocks = params.block_count();
+        let argon = Argon2::new(algorithm, version, params);
+        let mut out = vec![0u8; expected.len()];
+        self.compute(&argon, blocks, password, salt_bytes, &mut out)
+            .ok()?;
+        // `Output` compares in constant time.
+        Some(Output::new(&out).ok()? == expected)
     }
 }
 
@@ -526,6 +608,27 @@ mod tests {
         assert_eq!(refused.code, ErrorCode::SignInBusy);
         drop(held);
         assert!(gate.enter().await.is_ok());
+    }
+
+    /// The hashes are standard PHC strings: the argon2 crate's own hasher and verifier agree
+    /// with ours both ways (so existing hashes keep working).
+    #[test]
+    fn hashes_interoperate_with_the_reference_implementation() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let p = PasswordPolicy::new(256, 2).unwrap();
+        let ours = p.hash("correct horse battery").unwrap();
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(Argon2::default()
+            .verify_password(b"correct horse battery", &parsed)
+            .is_ok());
+        let params = Params::new(128, 1, 1, None).unwrap();
+        let theirs = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password(b"staple", &SaltString::generate(&mut OsRng))
+            .unwrap()
+            .to_string();
+        assert!(p.verify("staple", Some(&theirs)));
+        assert!(!p.verify("stapler", Some(&theirs)));
+        assert!(!p.verify("staple", Some("$argon2id$v=19$m=128,t=1,p=1$bm90YXNhbHQ")));
     }
 
     #[test]

@@ -58,15 +58,14 @@ impl AppState {
             &config.jwt_audience,
             config.access_token_ttl_secs,
         );
+        let hash_slots = config
+            .hash_concurrency
+            .map(|n| n as usize)
+            .unwrap_or_else(HashGate::default_size);
         let hasher = PasswordPolicy::new(config.argon2_memory_kib, config.argon2_iterations)
-            .map_err(|e| anyhow::anyhow!("argon2 settings: {e}"))?;
-        let hash_gate = HashGate::new(
-            config
-                .hash_concurrency
-                .map(|n| n as usize)
-                .unwrap_or_else(HashGate::default_size),
-            Duration::from_millis(config.hash_queue_wait_ms),
-        );
+            .map_err(|e| anyhow::anyhow!("argon2 settings: {e}"))?
+            .keep_buffers(hash_slots);
+        let hash_gate = HashGate::new(hash_slots, Duration::from_millis(config.hash_queue_wait_ms));
         let refresh_key: Arc<[u8]> = Arc::from(secret.as_bytes());
         let tz = config.tz()?;
         let instance_id = config.instance_id.clone().unwrap_or_else(|| {
