@@ -182,11 +182,14 @@ impl HashGate {
         }
     }
 
-    /// The number of cores, the default size.
+    /// The default size: one slot per core but one, so that a flood of sign-ins leaves a
+    /// core for every other request (and at least one slot on a one-core machine).
     pub fn default_size() -> usize {
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2)
+            .saturating_sub(1)
+            .max(1)
     }
 
     /// Waits (briefly) for a permit.
