@@ -112,6 +112,8 @@ async fn run() {
     config.argon2_memory_kib = env_num("CISTERN_BENCH_ARGON2_KIB", 19 * 1024) as u32;
     config.argon2_iterations = 2;
     config.client_address_header = Some("X-Forwarded-For".into());
+    // The production wait for a hashing slot (tests wait longer).
+    config.hash_queue_wait_ms = Config::default().hash_queue_wait_ms;
     config.hash_concurrency = std::env::var("CISTERN_BENCH_HASH_CONCURRENCY")
         .ok()
         .and_then(|v| v.parse().ok());
