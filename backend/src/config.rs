@@ -32,9 +32,22 @@ pub struct Config {
     pub jwt_audience: String,
     pub access_token_ttl_secs: i64,
     pub refresh_token_ttl_secs: i64,
-    /// Failed sign-ins allowed per username within the window before answering 429.
+    /// Password checks allowed per username from one client address within the window
+    /// before answering 429 (sign-in and password change; a routine success is not counted).
     pub login_max_failures: i64,
     pub login_window_secs: i64,
+    /// Password checks allowed from one client address across all usernames within the window
+    /// (password spraying); successes are not counted.
+    pub login_address_max_failures: i64,
+    /// The request header that carries the client's address, set by a trusted reverse proxy
+    /// (e.g. `X-Forwarded-For`: its right-most entry is used). Unset: the TCP peer's address.
+    /// Set it only when every request arrives through that proxy, or clients can choose it.
+    pub client_address_header: Option<String>,
+    /// Password hashes (Argon2) computed at once; default: the number of cores less one
+    /// (at least one), so a flood of sign-ins leaves a core for everything else.
+    pub hash_concurrency: Option<u32>,
+    /// How long a sign-in waits for a hashing slot before a fast 429 `sign_in_busy`.
+    pub hash_queue_wait_ms: u64,
     /// The utility's time zone: business dates are dates there.
     pub time_zone: String,
     pub pool_size: u32,
@@ -76,6 +89,10 @@ impl Default for Config {
             refresh_token_ttl_secs: 12 * 60 * 60,
             login_max_failures: 5,
             login_window_secs: 15 * 60,
+            login_address_max_failures: 50,
+            client_address_header: None,
+            hash_concurrency: None,
+            hash_queue_wait_ms: 200,
             time_zone: "America/Los_Angeles".into(),
             pool_size: 8,
             instance_id: None,
@@ -200,6 +217,15 @@ impl Config {
         if self.deposit_owner_cents < 0 || self.deposit_tenant_cents < 0 {
             return Err(ConfigError::Invalid("deposits cannot be negative".into()));
         }
+        if self.login_max_failures < 1
+            || self.login_address_max_failures < 1
+            || self.login_window_secs < 1
+            || self.hash_concurrency == Some(0)
+        {
+            return Err(ConfigError::Invalid(
+                "sign-in limits, window and hash_concurrency must be at least 1".into(),
+            ));
+        }
         if self.access_token_ttl_secs <= 0 || self.refresh_token_ttl_secs <= 0 {
             return Err(ConfigError::Invalid(
                 "token lifetimes must be positive".into(),
@@ -235,6 +261,9 @@ impl Config {
             argon2_iterations: 1,
             pool_size: 4,
             job_poll_interval_ms: 100,
+            // Tests sign in concurrently on a busy machine: wait for a hashing slot rather
+            // than answer `sign_in_busy` (the test of that answer sets its own wait).
+            hash_queue_wait_ms: 10_000,
             ..Config::default()
         }
     }
@@ -253,6 +282,10 @@ const KNOWN_KEYS: &[&str] = &[
     "refresh_token_ttl_secs",
     "login_max_failures",
     "login_window_secs",
+    "login_address_max_failures",
+    "client_address_header",
+    "hash_concurrency",
+    "hash_queue_wait_ms",
     "time_zone",
     "pool_size",
     "instance_id",
@@ -296,7 +329,8 @@ fn env_value(key: &str, raw: &str) -> toml::Value {
         || key.ends_with("_failures")
         || key.ends_with("_cents")
         || key.ends_with("_year")
-        || key == "pool_size";
+        || key == "pool_size"
+        || key == "hash_concurrency";
     let boolean = key == "run_jobs" || key == "secure_cookies";
     if numeric {
         if let Ok(n) = raw.trim().parse::<i64>() {
@@ -367,6 +401,35 @@ mod tests {
         assert!(err.contains("JWT secret"), "{err}");
         // development is fine without one: it generates and keeps its own
         assert!(Config::default().validate().is_ok());
+    }
+
+    #[test]
+    fn sign_in_hardening_settings_have_defaults_and_read_from_the_environment() {
+        let c = Config::from_layers(None, &env_of(&[])).unwrap();
+        assert_eq!(
+            (
+                c.login_address_max_failures,
+                c.client_address_header.as_deref(),
+                c.hash_concurrency,
+                c.hash_queue_wait_ms
+            ),
+            (50, None, None, 200)
+        );
+        let env = env_of(&[
+            ("CISTERN_CLIENT_ADDRESS_HEADER", "X-Forwarded-For"),
+            ("CISTERN_HASH_CONCURRENCY", "3"),
+            ("CISTERN_LOGIN_ADDRESS_MAX_FAILURES", "20"),
+            ("CISTERN_HASH_QUEUE_WAIT_MS", "50"),
+        ]);
+        let c = Config::from_layers(None, &env).unwrap();
+        assert_eq!(c.client_address_header.as_deref(), Some("X-Forwarded-For"));
+        assert_eq!(c.hash_concurrency, Some(3));
+        assert_eq!(c.login_address_max_failures, 20);
+        assert_eq!(c.hash_queue_wait_ms, 50);
+        assert!(c.validate().is_ok());
+        let zero =
+            Config::from_layers(None, &env_of(&[("CISTERN_HASH_CONCURRENCY", "0")])).unwrap();
+        assert!(zero.validate().is_err());
     }
 
     #[test]

@@ -103,6 +103,7 @@ fn title(code: ErrorCode) -> &'static str {
         ErrorCode::Unauthenticated => "Sign-in required",
         ErrorCode::InvalidCredentials => "Wrong username or password",
         ErrorCode::TooManyAttempts => "Too many attempts",
+        ErrorCode::SignInBusy => "Too many sign-ins at once",
         ErrorCode::Forbidden => "Not allowed",
         ErrorCode::NotFound => "Not found",
         ErrorCode::ValidationFailed => "Invalid input",
@@ -143,8 +144,14 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status_code());
         res.insert_header((header::CONTENT_TYPE, "application/problem+json"));
-        if self.code == ErrorCode::TooManyAttempts {
-            res.insert_header((header::RETRY_AFTER, "60"));
+        match self.code {
+            ErrorCode::TooManyAttempts => {
+                res.insert_header((header::RETRY_AFTER, "60"));
+            }
+            ErrorCode::SignInBusy => {
+                res.insert_header((header::RETRY_AFTER, "1"));
+            }
+            _ => {}
         }
         if self.code == ErrorCode::Unauthenticated {
             res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));

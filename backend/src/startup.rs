@@ -15,7 +15,7 @@ use tracing::Instrument;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::{JwtKeys, PasswordPolicy};
+use crate::auth::{HashGate, JwtKeys, PasswordPolicy};
 use crate::config::{Config, Mode};
 use crate::db::{self, DbPool};
 use crate::domain::jobs;
@@ -28,6 +28,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub jwt: JwtKeys,
     pub hasher: PasswordPolicy,
+    /// Bounds concurrent password hashes (sign-in, password changes, admin resets).
+    pub hash_gate: HashGate,
+    /// Derives each refresh token's successor (`auth::successor_token`); the JWT secret.
+    pub refresh_key: Arc<[u8]>,
     pub tz: chrono_tz::Tz,
     pub instance_id: String,
 }
@@ -54,8 +58,15 @@ impl AppState {
             &config.jwt_audience,
             config.access_token_ttl_secs,
         );
+        let hash_slots = config
+            .hash_concurrency
+            .map(|n| n as usize)
+            .unwrap_or_else(HashGate::default_size);
         let hasher = PasswordPolicy::new(config.argon2_memory_kib, config.argon2_iterations)
-            .map_err(|e| anyhow::anyhow!("argon2 settings: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("argon2 settings: {e}"))?
+            .keep_buffers(hash_slots);
+        let hash_gate = HashGate::new(hash_slots, Duration::from_millis(config.hash_queue_wait_ms));
+        let refresh_key: Arc<[u8]> = Arc::from(secret.as_bytes());
         let tz = config.tz()?;
         let instance_id = config.instance_id.clone().unwrap_or_else(|| {
             let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "cistern".into());
@@ -70,6 +81,8 @@ impl AppState {
             config: Arc::new(config),
             jwt,
             hasher,
+            hash_gate,
+            refresh_key,
             tz,
             instance_id,
         })

@@ -135,6 +135,7 @@ pub fn error_key(code: ErrorCode) -> Key {
         ErrorCode::Unauthenticated => Key::ErrorUnauthenticated,
         ErrorCode::InvalidCredentials => Key::ErrorInvalidCredentials,
         ErrorCode::TooManyAttempts => Key::ErrorTooManyAttempts,
+        ErrorCode::SignInBusy => Key::ErrorSignInBusy,
         ErrorCode::Forbidden => Key::ErrorForbidden,
         ErrorCode::NotFound => Key::ErrorNotFound,
         ErrorCode::ValidationFailed => Key::ErrorValidationFailed,

@@ -12,6 +12,8 @@ pub enum ErrorCode {
     InvalidCredentials,
     /// Too many failed sign-ins; try again later.
     TooManyAttempts,
+    /// Too many password checks are running at once; try again in a moment (`Retry-After`).
+    SignInBusy,
     /// Signed in, but this role may not do this.
     Forbidden,
     /// No such resource (or not one of yours).
@@ -70,10 +72,11 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 31] = [
         ErrorCode::Unauthenticated,
         ErrorCode::InvalidCredentials,
         ErrorCode::TooManyAttempts,
+        ErrorCode::SignInBusy,
         ErrorCode::Forbidden,
         ErrorCode::NotFound,
         ErrorCode::ValidationFailed,
@@ -108,6 +111,7 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::InvalidCredentials => "invalid_credentials",
             ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::SignInBusy => "sign_in_busy",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
             ErrorCode::ValidationFailed => "validation_failed",
@@ -164,7 +168,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed | ErrorCode::WrongPassword => 422,
             ErrorCode::MalformedJson | ErrorCode::InvalidPath | ErrorCode::InvalidQuery => 400,
-            ErrorCode::TooManyAttempts => 429,
+            ErrorCode::TooManyAttempts | ErrorCode::SignInBusy => 429,
             ErrorCode::ServiceUnavailable => 503,
             ErrorCode::Internal => 500,
         }

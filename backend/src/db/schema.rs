@@ -106,11 +106,22 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_attempts (id) {
-        id -> BigInt,
-        username -> Text,
-        at -> Timestamp,
-        succeeded -> Bool,
+    sign_in_throttle (key) {
+        key -> Text,
+        window_start -> Timestamp,
+        attempts -> BigInt,
+        in_flight -> BigInt,
+        failures -> BigInt,
+        refused -> BigInt,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        generation -> BigInt,
+        issued_at -> Timestamp,
     }
 }
 
@@ -396,6 +407,7 @@ diesel::joinable!(accounts -> premises (premise_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(job_runs -> jobs (job_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     cycles,
@@ -405,7 +417,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
     api_keys,
-    login_attempts,
+    sign_in_throttle,
+    refresh_tokens,
     audit_log,
     jobs,
     job_runs,

@@ -17,7 +17,7 @@ use diesel::prelude::*;
 use crate::db::models::job_runs::NewJobRun;
 use crate::db::models::jobs::Job;
 use crate::db::models::locks::Lock;
-use crate::db::schema::{job_runs, jobs, locks, login_attempts, sessions};
+use crate::db::schema::{job_runs, jobs, locks, sessions};
 use crate::db::{is_unique_violation, now, DbConnection, WriteTx};
 use crate::domain::audit::{self, Actor, Change};
 use crate::domain::new_id;
@@ -191,9 +191,10 @@ fn purge_sessions(tx: &mut WriteTx<'_>) -> ApiResult<String> {
     let cutoff = now() - Duration::days(1);
     let s =
         diesel::delete(sessions::table.filter(sessions::expires_at.lt(cutoff))).execute(tx.db())?;
-    let a = diesel::delete(login_attempts::table.filter(login_attempts::at.lt(cutoff)))
-        .execute(tx.db())?;
-    Ok(format!("purged {s} sessions and {a} sign-in attempts"))
+    let a = crate::domain::throttle::purge(tx, cutoff)?;
+    Ok(format!(
+        "purged {s} sessions and {a} sign-in throttle counters"
+    ))
 }
 
 /// Every instance's scheduler calls this; the unique key makes the hourly job exist once.

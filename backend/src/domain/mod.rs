@@ -19,6 +19,7 @@ pub mod sdcs;
 pub mod search;
 pub mod services;
 pub mod sheets;
+pub mod throttle;
 pub mod users;
 pub mod vendors;
 

@@ -6,12 +6,13 @@ use cistern_shared::FieldCode;
 use cistern_shared::{ErrorCode, Role};
 use diesel::prelude::*;
 
-use crate::auth::{random_token, token_hash, PasswordPolicy};
+use crate::auth::{random_token, successor_token, token_hash, HashPermit, PasswordPolicy};
 pub use crate::db::models::users::User;
-use crate::db::models::{api_keys::ApiKey, login_attempts::NewLoginAttempt, sessions::Session};
-use crate::db::schema::{api_keys, customers, login_attempts, sessions, users};
+use crate::db::models::{api_keys::ApiKey, refresh_tokens::RefreshToken, sessions::Session};
+use crate::db::schema::{api_keys, customers, refresh_tokens, sessions, users};
 use crate::db::{now, DbConnection, DbPool, WriteTx};
 use crate::domain::audit::{self, Actor, Change};
+use crate::domain::throttle::{self, Attempt, Reservation, ThrottlePolicy};
 use crate::domain::{new_id, paging};
 use crate::error::{ApiError, ApiResult};
 
@@ -41,87 +42,76 @@ pub struct SignIn {
 }
 
 pub struct SignInPolicy {
-    pub max_failures: i64,
-    pub window_secs: i64,
+    pub throttle: ThrottlePolicy,
     pub refresh_ttl_secs: i64,
 }
 
-/// Checks a username and password and opens a session. Failed attempts are counted in the
-/// database (so the limit holds across server instances); past the limit the answer is 429
-/// whatever the password.
+/// What a sign-in came to, short of an error.
+pub enum SignInOutcome {
+    SignedIn(SignIn),
+    /// Refused before any password check: too many attempts for this username from this
+    /// address, or from this address overall. Answer 429 with `Retry-After`.
+    Throttled {
+        retry_after_secs: i64,
+    },
+}
+
+/// Checks a username and password and opens a session.
 ///
-/// The one domain function that takes the pool rather than a transaction: the password hash
-/// check is slow on purpose and must run outside any transaction, so this orchestrates a read
-/// ([`sign_in_facts`]), the check, and a write ([`record_sign_in`]).
+/// The attempt first reserves a place in the throttle ([`throttle::reserve`], a write
+/// transaction that locks the counters), so the limit holds under any concurrency and across
+/// server instances: past it the answer is [`SignInOutcome::Throttled`] and no password is
+/// hashed. The caller holds a [`HashPermit`] (the bound on concurrent hashes); it is released
+/// as soon as the hash is done.
+///
+/// One of the two domain functions that take the pool rather than a transaction (password
+/// change is the other): the hash is slow on purpose and must run outside any transaction.
 pub fn sign_in(
     pool: &DbPool,
     hasher: &PasswordPolicy,
+    permit: HashPermit,
     policy: &SignInPolicy,
-    username: &str,
+    attempt: &Attempt<'_>,
     password: &str,
     user_agent: Option<String>,
-) -> ApiResult<SignIn> {
-    let username = username.trim().to_owned();
-    let facts = pool.read(|c| sign_in_facts(c, &username, policy.window_secs))?;
-    if facts.recent_failures >= policy.max_failures {
-        return Err(ApiError::with_detail(
-            ErrorCode::TooManyAttempts,
-            "too many failed sign-ins for this username; wait a few minutes and try again",
-        ));
-    }
-    // The expensive hash check runs outside any transaction.
-    let user = facts.user;
-    let ok = hasher.verify(
+) -> ApiResult<SignInOutcome> {
+    let username = attempt.username.trim();
+    let ticket = match pool.write(|tx| throttle::reserve(tx, &policy.throttle, attempt))? {
+        Reservation::Granted(ticket) => ticket,
+        Reservation::Refused { retry_after_secs } => {
+            return Ok(SignInOutcome::Throttled { retry_after_secs })
+        }
+    };
+    let user = pool.read(|c| -> ApiResult<_> { Ok(find_by_username(c, username)?) })?;
+    // The expensive hash check runs outside any transaction, and always runs (an unknown
+    // user costs the same), so timing does not tell whether a username exists.
+    let matches = hasher.verify(
         password,
         user.as_ref().and_then(|u| u.password_hash.as_deref()),
-    ) && user.as_ref().is_some_and(|u| u.active);
-    pool.write(|tx| record_sign_in_attempt(tx, &username, ok))?;
+    );
+    drop(permit);
+    let why = match &user {
+        None => "unknown_user",
+        Some(u) if u.password_hash.is_none() => "no_password",
+        Some(_) if !matches => "wrong_password",
+        Some(u) if !u.active => "inactive",
+        Some(_) => "",
+    };
     match user {
-        Some(user) if ok => {
-            pool.write(|tx| open_session(tx, user, policy.refresh_ttl_secs, user_agent))
+        Some(user) if why.is_empty() => pool
+            .write(|tx| {
+                throttle::settle_success(tx, &ticket)?;
+                open_session(tx, user, policy.refresh_ttl_secs, user_agent)
+            })
+            .map(SignInOutcome::SignedIn),
+        user => {
+            let id = user.as_ref().map(|u| u.id.as_str());
+            pool.write(|tx| {
+                throttle::settle_failure(tx, &ticket, attempt, "auth.sign_in_failed", id, why)
+            })?;
+            Err(ApiError::new(ErrorCode::InvalidCredentials))
         }
-        _ => Err(ApiError::new(ErrorCode::InvalidCredentials)),
     }
-}
-
-/// What sign-in needs to know before checking the password.
-pub struct SignInFacts {
-    pub user: Option<User>,
-    /// Failed attempts for the username within the window.
-    pub recent_failures: i64,
-}
-
-pub fn sign_in_facts(
-    c: &mut DbConnection,
-    username: &str,
-    window_secs: i64,
-) -> ApiResult<SignInFacts> {
-    let since = now() - Duration::seconds(window_secs);
-    let recent_failures: i64 = login_attempts::table
-        .filter(login_attempts::username.eq(username))
-        .filter(login_attempts::at.gt(since))
-        .filter(login_attempts::succeeded.eq(false))
-        .count()
-        .get_result(c)?;
-    Ok(SignInFacts {
-        user: find_by_username(c, username)?,
-        recent_failures,
-    })
-}
-
-pub fn record_sign_in_attempt(
-    tx: &mut WriteTx<'_>,
-    username: &str,
-    succeeded: bool,
-) -> ApiResult<()> {
-    diesel::insert_into(login_attempts::table)
-        .values(NewLoginAttempt {
-            username,
-            at: now(),
-            succeeded,
-        })
-        .execute(tx.db())?;
-    Ok(())
 }
 
 /// Opens a session for a user whose password was checked.
@@ -148,6 +138,14 @@ pub fn open_session(
     diesel::insert_into(sessions::table)
         .values(&session)
         .execute(tx.db())?;
+    diesel::insert_into(refresh_tokens::table)
+        .values(RefreshToken {
+            token_hash: session.refresh_hash.clone(),
+            session_id: session.id.clone(),
+            generation: 1,
+            issued_at: t,
+        })
+        .execute(tx.db())?;
     let actor = Actor {
         user_id: Some(user.id.clone()),
         username: Some(user.username.clone()),
@@ -173,14 +171,14 @@ pub fn open_session(
 }
 
 /// How long the refresh token just replaced still works: two tabs of one browser refreshing at
-/// the same moment both send it.
+/// the same moment both send it, and a client whose answer was lost retries with it.
 pub const ROTATION_GRACE_SECS: i64 = 30;
 
 /// The outcome of presenting a refresh token. Either way the transaction commits: a reused
 /// token's session must stay ended.
 pub enum Refreshed {
     Renewed(Box<SignIn>),
-    /// A replaced token came back after the grace period: someone kept a copy.
+    /// An earlier token of the session came back (not the idempotent retry): someone kept a copy.
     Reused,
 }
 
@@ -194,81 +192,95 @@ impl Refreshed {
     }
 }
 
-/// Exchanges a refresh token for a new one (rotation: the old one stops working after a short
-/// grace) and answers the session and user to issue an access token for. A replaced token
-/// presented after the grace ends the whole session: one of the two holders is a thief.
-pub fn refresh(tx: &mut WriteTx<'_>, refresh_token: &str) -> ApiResult<Refreshed> {
+/// Exchanges a refresh token for its successor and answers the session and user to issue an
+/// access token for. A session's tokens form one line, never a fork:
+/// - the current token rotates to its successor ([`successor_token`]: derived under `key`,
+///   so it is the same on every instance and for every retry);
+/// - the token just replaced, within [`ROTATION_GRACE_SECS`] and while its successor is still
+///   current, answers that SAME successor (an idempotent retry: no new token is minted);
+/// - any other earlier token of the session (after the grace, or two generations old) ends
+///   the whole session, so both the thief's and the holder's tokens stop working, and the
+///   reuse is audited.
+pub fn refresh(tx: &mut WriteTx<'_>, key: &[u8], refresh_token: &str) -> ApiResult<Refreshed> {
     let hash = token_hash(refresh_token);
-    let current: Option<Session> = sessions::table
-        .filter(sessions::refresh_hash.eq(&hash))
-        .select(Session::as_select())
+    let known: RefreshToken = refresh_tokens::table
+        .find(&hash)
+        .select(RefreshToken::as_select())
         .first(tx.db())
-        .optional()?;
-    let (session, is_current) = match current {
-        Some(s) => (s, true),
-        None => {
-            let previous: Option<Session> = sessions::table
-                .filter(sessions::previous_refresh_hash.eq(&hash))
-                .select(Session::as_select())
-                .first(tx.db())
-                .optional()?;
-            (previous.ok_or_else(ApiError::unauthenticated)?, false)
-        }
-    };
+        .optional()?
+        .ok_or_else(ApiError::unauthenticated)?;
+    // Take the session's row lock first: concurrent refreshes of one session (several
+    // instances on PostgreSQL) queue here and each reads what the one before it wrote.
+    diesel::update(sessions::table.find(&known.session_id))
+        .set(sessions::last_used_at.eq(sessions::last_used_at))
+        .execute(tx.db())?;
+    let session: Session = sessions::table
+        .find(&known.session_id)
+        .select(Session::as_select())
+        .first(tx.db())?;
     let t = now();
     if session.revoked_at.is_some() || session.expires_at <= t {
         return Err(ApiError::unauthenticated());
     }
-    if !is_current {
-        let within_grace = session
+    let successor = successor_token(key, refresh_token);
+    let successor_hash = token_hash(&successor);
+    let is_current = session.refresh_hash == hash;
+    let is_retry = !is_current
+        && session.previous_refresh_hash.as_deref() == Some(hash.as_str())
+        && session.refresh_hash == successor_hash
+        && session
             .rotated_at
             .is_some_and(|r| t - r <= Duration::seconds(ROTATION_GRACE_SECS));
-        if !within_grace {
-            diesel::update(sessions::table.find(&session.id))
-                .set(sessions::revoked_at.eq(Some(t)))
-                .execute(tx.db())?;
-            audit::record(
-                tx,
-                &Actor::system("auth"),
-                Change {
-                    action: "auth.refresh_reuse",
-                    entity_type: "session",
-                    entity_id: &session.id,
-                    before: None,
-                    after: None,
-                    reason: Some(
-                        "a replaced refresh token was presented again; the session was ended",
-                    ),
-                },
-            )?;
-            return Ok(Refreshed::Reused);
-        }
+    if !is_current && !is_retry {
+        diesel::update(sessions::table.find(&session.id))
+            .set(sessions::revoked_at.eq(Some(t)))
+            .execute(tx.db())?;
+        audit::record(
+            tx,
+            &Actor::system("auth"),
+            Change {
+                action: "auth.refresh_reuse",
+                entity_type: "session",
+                entity_id: &session.id,
+                before: None,
+                after: Some(serde_json::json!({ "generation_presented": known.generation })),
+                reason: Some(
+                    "an earlier refresh token of the session was presented again; the session was ended",
+                ),
+            },
+        )?;
+        return Ok(Refreshed::Reused);
     }
     let user = find_by_id(tx, &session.user_id).map_err(|_| ApiError::unauthenticated())?;
     if !user.active {
         return Err(ApiError::unauthenticated());
     }
-    let new_token = random_token(32);
-    // Presenting the current token rotates it; presenting the previous one (within the
-    // grace) issues a fresh token but keeps the grace window anchored where it was.
     if is_current {
         diesel::update(sessions::table.find(&session.id))
             .set((
+                sessions::refresh_hash.eq(&successor_hash),
                 sessions::previous_refresh_hash.eq(Some(&hash)),
                 sessions::rotated_at.eq(Some(t)),
+                sessions::last_used_at.eq(t),
             ))
             .execute(tx.db())?;
+        diesel::insert_into(refresh_tokens::table)
+            .values(RefreshToken {
+                token_hash: successor_hash,
+                session_id: session.id.clone(),
+                generation: known.generation + 1,
+                issued_at: t,
+            })
+            .execute(tx.db())?;
+    } else {
+        diesel::update(sessions::table.find(&session.id))
+            .set(sessions::last_used_at.eq(t))
+            .execute(tx.db())?;
     }
-    diesel::update(sessions::table.find(&session.id))
-        .set((
-            sessions::refresh_hash.eq(token_hash(&new_token)),
-            sessions::last_used_at.eq(t),
-        ))
-        .execute(tx.db())?;
     Ok(Refreshed::Renewed(Box::new(SignIn {
         user,
         session_id: session.id,
-        refresh_token: new_token,
+        refresh_token: successor,
     })))
 }
 
@@ -316,21 +328,61 @@ pub fn revoke_all_sessions(tx: &mut WriteTx<'_>, user_id: &str) -> QueryResult<u
     .execute(tx.db())
 }
 
-/// Checks a password change against the user's stored hash and answers the new password's
-/// hash. Touches no database: the hashing is slow, so callers run it outside transactions.
-pub fn new_password_hash(
+/// What a password change with the current password came to, short of an error.
+pub enum PasswordChange {
+    Changed,
+    /// Refused before the current password was checked (the sign-in throttle).
+    Throttled {
+        retry_after_secs: i64,
+    },
+}
+
+/// Changes a signed-in user's own password after checking the current one. The check is a
+/// password guess like a sign-in, so it reserves a place in the same throttle first (same
+/// keys: the username from this address, and this address). Like [`sign_in`], takes the pool:
+/// the two hashes run outside any transaction, under the caller's [`HashPermit`].
+#[allow(clippy::too_many_arguments)]
+pub fn change_own_password(
+    pool: &DbPool,
     hasher: &PasswordPolicy,
-    user: &User,
+    permit: HashPermit,
+    policy: &ThrottlePolicy,
+    actor: &Actor,
+    user_id: &str,
+    address: &str,
     current: &str,
     new: &str,
-) -> ApiResult<String> {
+) -> ApiResult<PasswordChange> {
+    let user = pool.read(|c| find_by_id(c, user_id))?;
     if user.password_hash.is_none() {
         return Err(ApiError::with_detail(
             ErrorCode::Forbidden,
             "this account signs in with an API key, not a password",
         ));
     }
+    let attempt = Attempt {
+        username: &user.username,
+        address,
+        request_id: actor.request_id.clone(),
+    };
+    let ticket = match pool.write(|tx| throttle::reserve(tx, policy, &attempt))? {
+        Reservation::Granted(ticket) => ticket,
+        Reservation::Refused { retry_after_secs } => {
+            return Ok(PasswordChange::Throttled { retry_after_secs })
+        }
+    };
     if !hasher.verify(current, user.password_hash.as_deref()) {
+        drop(permit);
+        pool.write(|tx| {
+            throttle::settle_failure(
+                tx,
+                &ticket,
+                &attempt,
+                "auth.password_change_failed",
+                Some(user_id),
+                "wrong_password",
+            )
+        })?;
         return Err(ApiError {
             code: ErrorCode::WrongPassword,
             detail: Some("the current password is not right".into()),
@@ -342,16 +394,24 @@ pub fn new_password_hash(
         });
     }
     if current == new {
+        drop(permit);
+        pool.write(|tx| throttle::settle_success(tx, &ticket))?;
         return Err(ApiError::field(
             "new_password",
             FieldCode::Unchanged,
             "must differ from the current password",
         ));
     }
-    hasher.hash(new)
+    let hash = hasher.hash(new)?;
+    drop(permit);
+    pool.write(|tx| {
+        throttle::settle_success(tx, &ticket)?;
+        change_password(tx, actor, user_id, hash)
+    })?;
+    Ok(PasswordChange::Changed)
 }
 
-/// Stores a user's own new password (hashed by [`new_password_hash`]) and ends their sessions.
+/// Stores a user's own new password (hashed by [`change_own_password`]) and ends their sessions.
 pub fn change_password(
     tx: &mut WriteTx<'_>,
     actor: &Actor,

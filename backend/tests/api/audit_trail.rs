@@ -142,6 +142,81 @@ async fn every_write_records_exactly_its_audit_rows(db: Db) {
     assert_eq!(rows[0].before, None::<Value>);
     covered.insert("auth.refresh_reuse".to_owned());
 
+    // A wrong password is a failed sign-in; the attempt past the limit (5 for a username from
+    // one address) is a lock-out, recorded once; a wrong current password in a password
+    // change is recorded too. The system records them: nobody is signed in.
+    let since = last_audit_id(&app).await;
+    for _ in 0..5 {
+        assert_problem(
+            &app.login_reply("nosuchuser", "guess-guess").await,
+            401,
+            "invalid_credentials",
+        );
+    }
+    for _ in 0..2 {
+        assert_problem(
+            &app.login_reply("nosuchuser", "guess-guess").await,
+            429,
+            "too_many_attempts",
+        );
+    }
+    let rows = audit_since(&app, since).await;
+    let seen: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.action.as_str(),
+                r.entity_type.as_str(),
+                r.entity_id.as_str(),
+                r.actor.as_deref(),
+            )
+        })
+        .collect();
+    let failed = (
+        "auth.sign_in_failed",
+        "sign_in",
+        "nosuchuser",
+        Some("system:auth"),
+    );
+    let locked = (
+        "auth.sign_in_locked",
+        "sign_in",
+        "ua:nosuchuser|127.0.0.1",
+        Some("system:auth"),
+    );
+    assert_eq!(seen, [vec![failed; 5], vec![locked]].concat(), "{rows:#?}");
+    assert_eq!(rows[0].before, None::<Value>);
+    covered.insert("auth.sign_in_failed".to_owned());
+    covered.insert("auth.sign_in_locked".to_owned());
+
+    let auditor = app.login("auditor").await;
+    let since = last_audit_id(&app).await;
+    let wrong = app
+        .post(
+            "/api/v1/auth/password",
+            &auditor,
+            serde_json::json!({"current_password": "not-mine", "new_password": "a-new-long-password"}),
+        )
+        .await;
+    assert_problem(&wrong, 422, "wrong_password");
+    let rows = audit_since(&app, since).await;
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(
+        (
+            rows[0].action.as_str(),
+            rows[0].entity_type.as_str(),
+            rows[0].entity_id.as_str(),
+            rows[0].actor.as_deref()
+        ),
+        (
+            "auth.password_change_failed",
+            "sign_in",
+            "auditor",
+            Some("system:auth")
+        )
+    );
+    covered.insert("auth.password_change_failed".to_owned());
+
     let in_source = audit_actions_in_source();
     assert!(in_source.len() >= 30, "{in_source:?}");
     let uncovered: Vec<_> = in_source

@@ -61,10 +61,14 @@ async fn repeated_failures_are_throttled_even_with_the_right_password(db: Db) {
     }
     let r = app.login_reply("lead", "lead-demo-pass").await;
     assert_problem(&r, 429, "too_many_attempts");
-    assert_eq!(
-        r.headers.get("retry-after").and_then(|v| v.to_str().ok()),
-        Some("60")
-    );
+    // Retry-After says when the window (15 minutes from the first attempt) ends.
+    let wait: i64 = r
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!((850..=900).contains(&wait), "Retry-After {wait}");
     // Other users are not affected.
     assert_eq!(
         app.login_reply("clerk", "clerk-demo-pass").await.status,
@@ -267,7 +271,122 @@ async fn a_replaced_refresh_token_works_briefly_then_ends_the_session(db: Db) {
     assert_eq!(trail.body["total"], 1, "{}", trail.text);
 }
 
+/// The session's refresh tokens, as stored: (generation, hash).
+async fn stored_tokens(app: &crate::helpers::TestApp) -> Vec<(i64, String)> {
+    app.run(|c| {
+        use cistern_backend::db::schema::refresh_tokens;
+        use diesel::prelude::*;
+        refresh_tokens::table
+            .select((refresh_tokens::generation, refresh_tokens::token_hash))
+            .order(refresh_tokens::generation.asc())
+            .load(c)
+            .unwrap()
+    })
+    .await
+}
+
+async fn age_rotation(app: &crate::helpers::TestApp) {
+    app.run(|c| {
+        use cistern_backend::db::schema::sessions;
+        use diesel::prelude::*;
+        diesel::update(sessions::table)
+            .set(sessions::rotated_at.eq(Some(
+                cistern_backend::db::now() - chrono::Duration::minutes(5),
+            )))
+            .execute(c)
+            .unwrap()
+    })
+    .await;
+}
+
+async fn reuse_audits(app: &crate::helpers::TestApp) -> serde_json::Value {
+    let admin = app.login("admin").await;
+    app.get("/api/v1/audit?action=auth.refresh_reuse", &admin)
+        .await
+        .body["total"]
+        .clone()
+}
+
+/// A retry with the token just replaced (a lost answer, a second tab) gets the SAME
+/// successor, however often: the session's tokens never fork.
+async fn a_retry_within_the_grace_gets_the_same_successor(db: Db) {
+    let app = spawn(db).await;
+    let first = refresh_cookie(&app.login_reply("clerk", "clerk-demo-pass").await);
+    let r1 = refresh_with(&app, &first).await;
+    assert_eq!(r1.status, 200, "{}", r1.text);
+    let second = refresh_cookie(&r1);
+    assert_ne!(first, second);
+    for _ in 0..3 {
+        let retry = refresh_with(&app, &first).await;
+        assert_eq!(retry.status, 200, "{}", retry.text);
+        assert_eq!(refresh_cookie(&retry), second, "a retry minted a new token");
+    }
+    assert_eq!(stored_tokens(&app).await.len(), 2, "one line of two tokens");
+    // The successor goes on working and rotates normally.
+    let r2 = refresh_with(&app, &second).await;
+    assert_eq!(r2.status, 200, "{}", r2.text);
+    let third = refresh_cookie(&r2);
+    assert_ne!(third, second);
+    let access = Auth::Bearer(r2.body["access_token"].as_str().unwrap().into());
+    assert_eq!(app.get("/api/v1/auth/me", &access).await.status, 200);
+    assert_eq!(reuse_audits(&app).await, 0);
+}
+
+/// The token just replaced, presented after the grace: the whole session ends, the holder
+/// of the newest token included, and the reuse is audited.
+async fn a_replay_after_the_grace_ends_the_session(db: Db) {
+    let app = spawn(db).await;
+    let first = refresh_cookie(&app.login_reply("lead", "lead-demo-pass").await);
+    let r1 = refresh_with(&app, &first).await;
+    let second = refresh_cookie(&r1);
+    let access = Auth::Bearer(r1.body["access_token"].as_str().unwrap().into());
+    age_rotation(&app).await;
+    assert_problem(&refresh_with(&app, &first).await, 401, "unauthenticated");
+    assert_problem(&refresh_with(&app, &second).await, 401, "unauthenticated");
+    assert_problem(
+        &app.get("/api/v1/auth/me", &access).await,
+        401,
+        "unauthenticated",
+    );
+    assert_eq!(reuse_audits(&app).await, 1);
+}
+
+/// A token two generations old is reuse even inside the grace period: the session ends and
+/// the legitimate holder of the newest token is refused.
+async fn reuse_of_a_token_two_generations_old_ends_the_session(db: Db) {
+    let app = spawn(db).await;
+    let first = refresh_cookie(&app.login_reply("field", "field-demo-pass").await);
+    let second = refresh_cookie(&refresh_with(&app, &first).await);
+    let r3 = refresh_with(&app, &second).await;
+    assert_eq!(r3.status, 200, "{}", r3.text);
+    let third = refresh_cookie(&r3);
+    let access = Auth::Bearer(r3.body["access_token"].as_str().unwrap().into());
+    assert_eq!(app.get("/api/v1/auth/me", &access).await.status, 200);
+    assert_problem(&refresh_with(&app, &first).await, 401, "unauthenticated");
+    assert_problem(&refresh_with(&app, &third).await, 401, "unauthenticated");
+    assert_problem(
+        &app.get("/api/v1/auth/me", &access).await,
+        401,
+        "unauthenticated",
+    );
+    // The token just replaced no longer works either (its session is over).
+    assert_problem(&refresh_with(&app, &second).await, 401, "unauthenticated");
+    assert_eq!(reuse_audits(&app).await, 1);
+    let admin = app.login("admin").await;
+    let trail = app
+        .get("/api/v1/audit?action=auth.refresh_reuse", &admin)
+        .await;
+    assert!(
+        trail.text.contains("generation_presented"),
+        "{}",
+        trail.text
+    );
+}
+
 crate::on_both_databases!(
+    a_retry_within_the_grace_gets_the_same_successor,
+    a_replay_after_the_grace_ends_the_session,
+    reuse_of_a_token_two_generations_old_ends_the_session,
     a_replaced_refresh_token_works_briefly_then_ends_the_session,
     sign_in_issues_a_token_and_an_httponly_strict_cookie,
     wrong_passwords_and_unknown_users_get_the_same_answer,

@@ -25,5 +25,6 @@ mod schema;
 mod search;
 mod search_fresh;
 mod strict_input;
+mod throttle;
 mod users;
 mod writes;
