@@ -55,8 +55,18 @@ pub enum AddressError {
     Empty,
     /// No street: only a city, state or ZIP.
     NoStreet,
-    /// A ZIP code that is not five digits (with an optional four after a hyphen).
+    /// A ZIP code that is not five digits (with an optional four after a hyphen), or a ZIP+4
+    /// that is not four digits (or is given without a ZIP).
     BadZip,
+    /// Not a two-letter USPS state code (or a state's name).
+    BadState,
+    /// A direction that is not `N`, `S`, `E`, `W`, `NE`, `NW`, `SE`, `SW` (or spelled out).
+    BadDirection,
+    /// A part longer than its limit (see [`Address::normalized`]).
+    TooLong,
+    /// A foreign address where only a US one is allowed (a service address), or given
+    /// together with US parts.
+    Foreign,
 }
 
 impl AddressError {
@@ -66,6 +76,10 @@ impl AddressError {
             AddressError::Empty => "required",
             AddressError::NoStreet => "address_street",
             AddressError::BadZip => "address_zip",
+            AddressError::BadState => "address_state",
+            AddressError::BadDirection => "one_of",
+            AddressError::TooLong => "length",
+            AddressError::Foreign => "address_foreign",
         }
     }
 }
@@ -444,6 +458,17 @@ impl Address {
                 a.city = non_empty(city.join(" "));
                 end = city_start;
             }
+        } else if let Some(i) = (1..end).rev().find(|&i| tokens[i].1) {
+            // No state or ZIP, but a last part after a comma (`12 Elm St, Keizer`): the city,
+            // unless it is a unit (`412 Alder St, Apt 4`) or starts with a number.
+            let first = tokens[i].0.as_str();
+            let is_unit = lookup(UNITS, first).is_some() || first.starts_with('#');
+            let numeric = first.starts_with(|c: char| c.is_ascii_digit());
+            if !is_unit && !numeric {
+                let city: Vec<String> = tokens[i..end].iter().map(|(t, _)| tidy(t)).collect();
+                a.city = non_empty(city.join(" "));
+                end = i;
+            }
         }
         let street: Vec<String> = tokens[..end].iter().map(|(t, _)| t.clone()).collect();
         if street.is_empty() {
@@ -610,6 +635,93 @@ impl Address {
 
     pub fn is_foreign(&self) -> bool {
         self.foreign.is_some()
+    }
+
+    /// True when no part holds anything.
+    pub fn is_empty(&self) -> bool {
+        *self == Address::default()
+    }
+
+    /// Checks and tidies an address given in parts (or read by [`Address::parse`]): blanks
+    /// become `None`, the state, directions and a known suffix take their USPS form. The
+    /// error names the part at fault (`street`, `zip`, ...) and why. Limits, in characters:
+    /// house number 20, directions and suffix 10, street 100, unit 30, city 60, a foreign
+    /// address 400. City, state and ZIP are optional (a service address inside the city).
+    pub fn normalized(&self) -> Result<Address, (&'static str, AddressError)> {
+        fn part(
+            name: &'static str,
+            v: Option<&str>,
+            max: usize,
+        ) -> Result<Option<String>, (&'static str, AddressError)> {
+            let Some(t) = v.map(str::trim).filter(|t| !t.is_empty()) else {
+                return Ok(None);
+            };
+            if t.chars().count() > max {
+                return Err((name, AddressError::TooLong));
+            }
+            Ok(Some(t.split_whitespace().collect::<Vec<_>>().join(" ")))
+        }
+        let direction = |name: &'static str, v: &Option<String>| {
+            part(name, v.as_deref(), 10)?
+                .map(|d| lookup(DIRECTIONS, &d).ok_or((name, AddressError::BadDirection)))
+                .transpose()
+                .map(|d| d.map(str::to_owned))
+        };
+        let us_parts = [
+            &self.house_number,
+            &self.pre_direction,
+            &self.suffix,
+            &self.post_direction,
+            &self.unit,
+            &self.city,
+            &self.state,
+            &self.zip,
+            &self.zip4,
+        ];
+        if let Some(f) = self.foreign.as_deref().filter(|f| !f.trim().is_empty()) {
+            if f.chars().count() > 400 {
+                return Err(("foreign", AddressError::TooLong));
+            }
+            let has_us = !self.street.trim().is_empty()
+                || us_parts
+                    .iter()
+                    .any(|p| p.as_deref().is_some_and(|t| !t.trim().is_empty()));
+            if has_us {
+                return Err(("foreign", AddressError::Foreign));
+            }
+            return Ok(Address::foreign(f));
+        }
+        let street =
+            part("street", Some(&self.street), 100)?.ok_or(("street", AddressError::NoStreet))?;
+        let state = part("state", self.state.as_deref(), 20)?
+            .map(|s| state_code(&s).ok_or(("state", AddressError::BadState)))
+            .transpose()?
+            .map(str::to_owned);
+        let zip = part("zip", self.zip.as_deref(), 10)?;
+        if zip.as_deref().is_some_and(|z| !is_zip(z)) {
+            return Err(("zip", AddressError::BadZip));
+        }
+        let zip4 = part("zip4", self.zip4.as_deref(), 10)?;
+        if let Some(f) = &zip4 {
+            if zip.is_none() || f.len() != 4 || !f.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(("zip4", AddressError::BadZip));
+            }
+        }
+        let suffix = part("suffix", self.suffix.as_deref(), 10)?
+            .map(|s| lookup(SUFFIXES, &s).map_or(s, str::to_owned));
+        Ok(Address {
+            house_number: part("house_number", self.house_number.as_deref(), 20)?,
+            pre_direction: direction("pre_direction", &self.pre_direction)?,
+            street,
+            suffix,
+            post_direction: direction("post_direction", &self.post_direction)?,
+            unit: part("unit", self.unit.as_deref(), 30)?,
+            city: part("city", self.city.as_deref(), 60)?,
+            state,
+            zip,
+            zip4,
+            foreign: None,
+        })
     }
 }
 
@@ -839,6 +951,136 @@ mod tests {
             Address::parse("Salem OR 97301"),
             Err(AddressError::NoStreet)
         );
+    }
+
+    #[test]
+    fn more_awkward_cases() {
+        // A city after a comma with neither state nor ZIP; a unit after a comma is a unit.
+        let a = p("12 Elm St, Keizer");
+        assert_eq!(
+            (a.street.as_str(), a.city.as_deref()),
+            ("Elm", Some("Keizer"))
+        );
+        assert_eq!(a.one_line(), "12 Elm St, Keizer");
+        let b = p("412 Alder St, Apt 4");
+        assert_eq!(
+            (b.unit.as_deref(), b.city.as_deref()),
+            (Some("Apt 4"), None)
+        );
+        // A fraction with a unit, directionals before and after, and ZIP+4 together.
+        let c = p("1208 1/2 N Main St SE Apt 2, Lyons OR 97358-0042");
+        assert_eq!(
+            parts(&c),
+            [
+                Some("1208 1/2"),
+                Some("N"),
+                Some("Main"),
+                Some("St"),
+                Some("SE"),
+                Some("Apt 2"),
+                Some("Lyons"),
+                Some("OR"),
+                Some("97358"),
+                Some("0042")
+            ]
+        );
+        // Queens-style hyphenated numbers with a `#` unit; a missing ZIP with a state.
+        let d = p("123-45 Queens Blvd #3F, Forest Hills NY");
+        assert_eq!(d.house_number.as_deref(), Some("123-45"));
+        assert_eq!(d.unit.as_deref(), Some("# 3F"));
+        assert_eq!(d.city.as_deref(), Some("Forest Hills"));
+        assert_eq!((d.state.as_deref(), d.zip.as_deref()), (Some("NY"), None));
+        // A rural route box and a PO box with ZIP+4.
+        let e = p("RR 2 Box 15, Lyons OR 97358");
+        assert_eq!(
+            (e.house_number.as_deref(), e.street.as_str()),
+            (None, "RR 2 Box 15")
+        );
+        let f = p("PO Box 7781, Zanzibarville OR 97303-7781");
+        assert_eq!(
+            (f.street.as_str(), f.zip4.as_deref()),
+            ("PO Box 7781", Some("7781"))
+        );
+        // A missing ZIP without a comma.
+        let g = p("88 SE Oak St Salem OR");
+        assert_eq!(
+            (g.city.as_deref(), g.state.as_deref(), g.zip.as_deref()),
+            (Some("Salem"), Some("OR"), None)
+        );
+    }
+
+    #[test]
+    fn parts_are_checked_and_tidied() {
+        let given = Address {
+            house_number: Some(" 412 ".into()),
+            pre_direction: Some("north".into()),
+            street: " Alder ".into(),
+            suffix: Some("Street".into()),
+            unit: Some("".into()),
+            city: Some("Riverbend".into()),
+            state: Some("or".into()),
+            zip: Some("97351".into()),
+            zip4: Some("1234".into()),
+            ..Address::default()
+        };
+        let a = given.normalized().unwrap();
+        assert_eq!(a.one_line(), "412 N Alder St, Riverbend OR 97351-1234");
+        assert_eq!(a.unit, None);
+        let bad = |f: fn(&mut Address)| {
+            let mut a = given.clone();
+            f(&mut a);
+            a.normalized().map(|_| ()).unwrap_err()
+        };
+        assert_eq!(
+            bad(|a| a.street = " ".into()),
+            ("street", AddressError::NoStreet)
+        );
+        assert_eq!(
+            bad(|a| a.state = Some("Oregano".into())),
+            ("state", AddressError::BadState)
+        );
+        assert_eq!(
+            bad(|a| a.zip = Some("9735".into())),
+            ("zip", AddressError::BadZip)
+        );
+        assert_eq!(
+            bad(|a| a.zip4 = Some("12".into())),
+            ("zip4", AddressError::BadZip)
+        );
+        assert_eq!(
+            bad(|a| {
+                a.zip = None;
+            }),
+            ("zip4", AddressError::BadZip)
+        );
+        assert_eq!(
+            bad(|a| a.pre_direction = Some("Up".into())),
+            ("pre_direction", AddressError::BadDirection)
+        );
+        assert_eq!(
+            bad(|a| a.street = "x".repeat(101)),
+            ("street", AddressError::TooLong)
+        );
+        assert_eq!(
+            bad(|a| a.foreign = Some("Calle 5\nMexico".into())),
+            ("foreign", AddressError::Foreign)
+        );
+        let foreign = Address {
+            foreign: Some(" Calle 5 de Mayo 123\n68000 Oaxaca\nMexico ".into()),
+            ..Address::default()
+        };
+        assert_eq!(foreign.normalized().unwrap().lines().len(), 3);
+        for e in [
+            AddressError::Empty,
+            AddressError::NoStreet,
+            AddressError::BadZip,
+            AddressError::BadState,
+            AddressError::BadDirection,
+            AddressError::TooLong,
+            AddressError::Foreign,
+        ] {
+            assert!(!e.code().is_empty());
+        }
     }
 
     #[test]

@@ -286,11 +286,11 @@ pub fn move_out(
         ));
     }
     if let Some(addr) = &input.forwarding_address {
+        let mut customer = crate::domain::customers::customer_row(tx, &account.customer_id)?;
+        customer.set_mailing_address(addr.trim());
+        customer.updated_at = Some(now());
         diesel::update(customers::table.find(&account.customer_id))
-            .set((
-                customers::mailing_address.eq(addr.trim()),
-                customers::updated_at.eq(Some(now())),
-            ))
+            .set(&customer)
             .execute(tx.db())?;
     }
     let order = CreateServiceOrder {

@@ -40,7 +40,7 @@ pub use audit_log::{AuditEntry, NewAuditEntry};
 pub use complaints::Complaint;
 pub use contacts::Contact;
 pub use counters::Counter;
-pub use customers::Customer;
+pub use customers::{Customer, MailingAddress};
 pub use cycles::Cycle;
 pub use job_runs::{JobRun, NewJobRun};
 pub use jobs::Job;
@@ -49,7 +49,7 @@ pub use login_attempts::{LoginAttempt, NewLoginAttempt};
 pub use meter_reads::MeterRead;
 pub use meter_registers::MeterRegister;
 pub use meters::Meter;
-pub use premises::Premise;
+pub use premises::{Premise, ServiceAddress};
 pub use rate_schedules::RateScheduleVersion;
 pub use sdc_charges::SdcCharge;
 pub use service_orders::{ServiceOrder, ServiceOrderView};
@@ -59,6 +59,26 @@ pub use users::User;
 pub use vendors::Vendor;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use cistern_shared::address::Address;
+
+/// An address's US parts in column order (house number, pre-direction, street, suffix,
+/// post-direction, unit, city, state, ZIP, ZIP+4), blanks as `None`: what the service and
+/// mailing address columns hold.
+pub(crate) fn address_parts(a: &Address) -> [Option<String>; 10] {
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    [
+        a.house_number.clone(),
+        a.pre_direction.clone(),
+        some(&a.street),
+        a.suffix.clone(),
+        a.post_direction.clone(),
+        a.unit.clone(),
+        a.city.clone(),
+        a.state.clone(),
+        a.zip.clone(),
+        a.zip4.clone(),
+    ]
+}
 
 /// A stored timestamp (always UTC) as the API shows it.
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
@@ -149,7 +169,10 @@ mod tests {
         assert_eq!(stored, row);
         let back = CustomerInput::from(&stored);
         assert_eq!(back.name, "Ana Lopez");
-        assert_eq!(back.mailing_address, "12 River Rd N\nSalem OR 97301");
+        // The address is stored in parts, with its one display form as text.
+        assert_eq!(back.mailing_address, "12 River Rd N, Salem OR 97301");
+        assert_eq!(stored.mailing.post_direction.as_deref(), Some("N"));
+        assert_eq!(stored.mailing.city.as_deref(), Some("Salem"));
         assert_eq!(back.preferred_locale, Locale::Es);
 
         let mut changed = stored.clone();
