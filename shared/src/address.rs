@@ -62,8 +62,9 @@ pub enum AddressError {
     BadState,
     /// A direction that is not `N`, `S`, `E`, `W`, `NE`, `NW`, `SE`, `SW` (or spelled out).
     BadDirection,
-    /// A part longer than its limit (see [`Address::normalized`]).
-    TooLong,
+    /// A part longer than its limit (see [`Address::normalized`]), or a text too short or too
+    /// long to be an address.
+    Length,
     /// A foreign address where only a US one is allowed (a service address), or given
     /// together with US parts.
     Foreign,
@@ -78,7 +79,7 @@ impl AddressError {
             AddressError::BadZip => "address_zip",
             AddressError::BadState => "address_state",
             AddressError::BadDirection => "one_of",
-            AddressError::TooLong => "length",
+            AddressError::Length => "length",
             AddressError::Foreign => "address_foreign",
         }
     }
@@ -657,7 +658,7 @@ impl Address {
                 return Ok(None);
             };
             if t.chars().count() > max {
-                return Err((name, AddressError::TooLong));
+                return Err((name, AddressError::Length));
             }
             Ok(Some(t.split_whitespace().collect::<Vec<_>>().join(" ")))
         }
@@ -680,7 +681,7 @@ impl Address {
         ];
         if let Some(f) = self.foreign.as_deref().filter(|f| !f.trim().is_empty()) {
             if f.chars().count() > 400 {
-                return Err(("foreign", AddressError::TooLong));
+                return Err(("foreign", AddressError::Length));
             }
             let has_us = !self.street.trim().is_empty()
                 || us_parts
@@ -761,6 +762,67 @@ fn street_end(tokens: &[(String, bool)]) -> usize {
         end = end.min(n);
     }
     end
+}
+
+/// Where an address given in a request is at fault: the field (`mailing_address`, or a part
+/// such as `mailing_address_parts.zip`) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressFieldError {
+    pub field: String,
+    pub error: AddressError,
+}
+
+/// An address as a request gives it: in parts (`parts`, which wins when given) or as text
+/// (one line, or lines separated by newlines), read with [`Address::parse`]; either way
+/// checked and tidied by [`Address::normalized`]. `text_field` and `parts_field` name the two
+/// fields in errors; the text must have 5 to `max_text` characters. A foreign address is
+/// refused unless `foreign_allowed` (a mailing address may be foreign, a service address not).
+pub fn resolve(
+    text_field: &str,
+    parts_field: &str,
+    text: &str,
+    parts: Option<&Address>,
+    max_text: usize,
+    foreign_allowed: bool,
+) -> Result<Address, AddressFieldError> {
+    let (address, field_of) = match parts {
+        Some(p) => {
+            let a = p.normalized().map_err(|(part, error)| AddressFieldError {
+                field: format!("{parts_field}.{part}"),
+                error,
+            })?;
+            (a, parts_field)
+        }
+        None => {
+            let at = |error| AddressFieldError {
+                field: text_field.to_owned(),
+                error,
+            };
+            let n = text.trim().chars().count();
+            if n == 0 {
+                return Err(at(AddressError::Empty));
+            }
+            if n < 5 || n > max_text {
+                return Err(at(AddressError::Length));
+            }
+            let a = Address::parse(text)
+                .and_then(|a| a.normalized().map_err(|(_, e)| e))
+                .map_err(at)?;
+            (a, text_field)
+        }
+    };
+    if address.is_foreign() && !foreign_allowed {
+        let field = if parts.is_some() {
+            format!("{field_of}.foreign")
+        } else {
+            field_of.to_owned()
+        };
+        return Err(AddressFieldError {
+            field,
+            error: AddressError::Foreign,
+        });
+    }
+    Ok(address)
 }
 
 impl std::fmt::Display for Address {
@@ -1059,7 +1121,7 @@ mod tests {
         );
         assert_eq!(
             bad(|a| a.street = "x".repeat(101)),
-            ("street", AddressError::TooLong)
+            ("street", AddressError::Length)
         );
         assert_eq!(
             bad(|a| a.foreign = Some("Calle 5\nMexico".into())),
@@ -1076,11 +1138,76 @@ mod tests {
             AddressError::BadZip,
             AddressError::BadState,
             AddressError::BadDirection,
-            AddressError::TooLong,
+            AddressError::Length,
             AddressError::Foreign,
         ] {
             assert!(!e.code().is_empty());
         }
+    }
+
+    #[test]
+    fn a_request_gives_parts_or_text() {
+        let parts = Address {
+            house_number: Some("412".into()),
+            street: "Alder".into(),
+            suffix: Some("St".into()),
+            ..Address::default()
+        };
+        let r = |text: &str, parts: Option<&Address>, foreign: bool| {
+            resolve(
+                "mailing_address",
+                "mailing_address_parts",
+                text,
+                parts,
+                400,
+                foreign,
+            )
+        };
+        // The parts win over the text.
+        assert_eq!(
+            r("", Some(&parts), true).unwrap().one_line(),
+            "412 Alder St"
+        );
+        assert_eq!(
+            r("99 Other Rd", Some(&parts), true).unwrap().one_line(),
+            "412 Alder St"
+        );
+        assert_eq!(
+            r("412 alder street", None, true).unwrap(),
+            parts.normalized().unwrap()
+        );
+        let err = |text: &str, parts: Option<&Address>, foreign: bool| {
+            let e = r(text, parts, foreign).unwrap_err();
+            (e.field, e.error.code())
+        };
+        assert_eq!(err(" ", None, true), ("mailing_address".into(), "required"));
+        assert_eq!(
+            err("12 A", None, true),
+            ("mailing_address".into(), "length")
+        );
+        assert_eq!(
+            err("Salem OR 97301", None, true),
+            ("mailing_address".into(), "address_street")
+        );
+        assert_eq!(
+            err("412 Alder St, Salem OR 9730", None, true),
+            ("mailing_address".into(), "address_zip")
+        );
+        let bad_zip = Address {
+            zip: Some("97".into()),
+            ..parts.clone()
+        };
+        assert_eq!(
+            err("", Some(&bad_zip), true),
+            ("mailing_address_parts.zip".into(), "address_zip")
+        );
+        assert_eq!(
+            err("200 Bay St, Toronto ON M5J 2J2, Canada", None, false),
+            ("mailing_address".into(), "address_foreign")
+        );
+        assert!(r("200 Bay St, Toronto ON M5J 2J2, Canada", None, true)
+            .unwrap()
+            .is_foreign());
     }
 
     #[test]

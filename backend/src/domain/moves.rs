@@ -145,7 +145,14 @@ pub fn move_in(
             }
             id.clone()
         }
-        (None, Some(new)) => customer_rows::create_customer(tx, actor, new)?,
+        (None, Some(new)) => {
+            // The new customer's address errors name the field inside `new_customer`.
+            new.mailing().map_err(|mut e| {
+                e.field = format!("new_customer.{}", e.field);
+                super::address_error(e)
+            })?;
+            customer_rows::create_customer(tx, actor, new)?
+        }
         _ => {
             return Err(ApiError::field(
                 "customer_id",
@@ -285,9 +292,9 @@ pub fn move_out(
             "is before the account opened",
         ));
     }
-    if let Some(addr) = &input.forwarding_address {
+    if let Some(addr) = input.forwarding().map_err(super::address_error)? {
         let mut customer = crate::domain::customers::customer_row(tx, &account.customer_id)?;
-        customer.set_mailing_address(addr.trim());
+        customer.set_mailing(&addr);
         customer.updated_at = Some(now());
         diesel::update(customers::table.find(&account.customer_id))
             .set(&customer)
@@ -344,6 +351,7 @@ pub fn transfer(
         &MoveOutRequest {
             move_out_on: input.move_out_on,
             forwarding_address: None,
+            forwarding_address_parts: None,
             assigned_to: input.assigned_to.clone(),
             reason: Some("transfer of service".into()),
         },

@@ -125,6 +125,7 @@ fn CustomerForm(
             name: name.get_untracked().trim().to_string(),
             is_organisation: is_org.get_untracked(),
             mailing_address: mailing.get_untracked().trim().to_string(),
+            mailing_address_parts: None,
             phone: format::non_empty(&phone.get_untracked()),
             phone_alt: format::non_empty(&phone_alt.get_untracked()),
             email: format::non_empty(&email.get_untracked()),

@@ -179,6 +179,7 @@ impl Wizard {
             name: self.name.get_untracked().trim().to_string(),
             is_organisation: self.is_org.get_untracked(),
             mailing_address: self.mailing.get_untracked().trim().to_string(),
+            mailing_address_parts: None,
             phone: format::non_empty(&self.phone.get_untracked()),
             phone_alt: None,
             email: format::non_empty(&self.email.get_untracked()),
@@ -600,6 +601,7 @@ fn PremiseStep(w: Wizard) -> impl IntoView {
             // Create the premise, then continue.
             let input = PremiseInput {
                 service_address: w.address.get_untracked().trim().to_string(),
+                service_address_parts: None,
                 parcel: format::non_empty(&w.parcel.get_untracked()),
                 inside_city: w.inside_city.get_untracked(),
                 cycle_code: w.cycle.get_untracked(),

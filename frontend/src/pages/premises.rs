@@ -232,6 +232,7 @@ fn PremiseForm(
         }
         let input = PremiseInput {
             service_address: address.get_untracked().trim().to_string(),
+            service_address_parts: None,
             parcel: format::non_empty(&parcel.get_untracked()),
             inside_city: inside.get_untracked(),
             cycle_code: cycle.get_untracked(),

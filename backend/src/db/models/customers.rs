@@ -91,8 +91,14 @@ impl MailingAddress {
 }
 
 impl Customer {
-    /// A new customer from the API's input.
-    pub fn new(id: String, input: &CustomerInput, at: NaiveDateTime) -> Customer {
+    /// A new customer from the API's input, with the mailing address it gives
+    /// ([`CustomerInput::mailing`], resolved by the caller so its error reaches the client).
+    pub fn new(
+        id: String,
+        input: &CustomerInput,
+        mailing: &Address,
+        at: NaiveDateTime,
+    ) -> Customer {
         let mut c = Customer {
             id,
             name: String::new(),
@@ -109,15 +115,16 @@ impl Customer {
             updated_at: None,
             mailing: MailingAddress::default(),
         };
-        c.assign(input);
+        c.assign(input, mailing);
         c
     }
 
-    /// Takes every field the API edits from `input` (name and mailing address trimmed).
-    pub fn assign(&mut self, input: &CustomerInput) {
+    /// Takes every field the API edits from `input` (the name trimmed), and the mailing
+    /// address `input` gives, in parts and as its display form.
+    pub fn assign(&mut self, input: &CustomerInput, mailing: &Address) {
         self.name = input.name.trim().to_owned();
         self.is_organisation = input.is_organisation;
-        self.set_mailing_address(input.mailing_address.trim());
+        self.set_mailing(mailing);
         self.phone = input.phone.clone();
         self.phone_alt = input.phone_alt.clone();
         self.email = input.email.clone();
@@ -155,6 +162,7 @@ impl Customer {
             id: self.id,
             name: self.name,
             is_organisation: self.is_organisation,
+            mailing_address_parts: self.mailing.address(),
             mailing_address: self.mailing_address,
             phone: self.phone,
             phone_alt: self.phone_alt,
@@ -175,6 +183,7 @@ impl From<&Customer> for CustomerInput {
             name: c.name.clone(),
             is_organisation: c.is_organisation,
             mailing_address: c.mailing_address.clone(),
+            mailing_address_parts: c.mailing.address(),
             phone: c.phone.clone(),
             phone_alt: c.phone_alt.clone(),
             email: c.email.clone(),
@@ -192,6 +201,7 @@ impl From<Customer> for CustomerDto {
             id: c.id,
             name: c.name,
             is_organisation: c.is_organisation,
+            mailing_address_parts: c.mailing.address(),
             mailing_address: c.mailing_address,
             phone: c.phone,
             email: c.email,

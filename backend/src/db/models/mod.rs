@@ -140,6 +140,7 @@ mod tests {
             name: "  Ana Lopez ".into(),
             is_organisation: false,
             mailing_address: " 12 River Rd N\nSalem OR 97301 ".into(),
+            mailing_address_parts: None,
             phone: Some("503-555-0100".into()),
             phone_alt: None,
             email: Some("ana@example.com".into()),
@@ -160,7 +161,7 @@ mod tests {
     #[test]
     fn a_customer_row_round_trips_and_an_update_clears_what_the_input_clears() {
         let mut c = db();
-        let row = Customer::new("cus-1".into(), &input(), now());
+        let row = Customer::new("cus-1".into(), &input(), &input().mailing().unwrap(), now());
         diesel::insert_into(customers::table)
             .values(&row)
             .execute(&mut c)
@@ -176,11 +177,14 @@ mod tests {
         assert_eq!(back.preferred_locale, Locale::Es);
 
         let mut changed = stored.clone();
-        changed.assign(&CustomerInput {
-            phone: None,
-            preferred_locale: Locale::En,
-            ..input()
-        });
+        changed.assign(
+            &CustomerInput {
+                phone: None,
+                preferred_locale: Locale::En,
+                ..input()
+            },
+            &input().mailing().unwrap(),
+        );
         changed.updated_at = Some(now());
         diesel::update(customers::table.find("cus-1"))
             .set(&changed)

@@ -87,7 +87,15 @@ impl ServiceAddress {
 }
 
 impl Premise {
-    pub fn new(id: String, input: &PremiseInput, cycle_id: String, at: NaiveDateTime) -> Premise {
+    /// A new premise from the API's input, with the service address it gives
+    /// ([`PremiseInput::service`], resolved by the caller so its error reaches the client).
+    pub fn new(
+        id: String,
+        input: &PremiseInput,
+        service: &Address,
+        cycle_id: String,
+        at: NaiveDateTime,
+    ) -> Premise {
         let mut p = Premise {
             id,
             service_address: String::new(),
@@ -102,14 +110,14 @@ impl Premise {
             updated_at: None,
             service: ServiceAddress::default(),
         };
-        p.assign(input, cycle_id);
+        p.assign(input, service, cycle_id);
         p
     }
 
-    /// Takes every field the API edits from `input` (the service address trimmed); the cycle
-    /// is the id of `input.cycle_code`.
-    pub fn assign(&mut self, input: &PremiseInput, cycle_id: String) {
-        self.set_service_address(input.service_address.trim());
+    /// Takes every field the API edits from `input`, and the service address it gives (in
+    /// parts and as its display form); the cycle is the id of `input.cycle_code`.
+    pub fn assign(&mut self, input: &PremiseInput, service: &Address, cycle_id: String) {
+        self.set_service(service);
         self.parcel = input.parcel.clone();
         self.inside_city = input.inside_city;
         self.cycle_id = cycle_id;
@@ -141,6 +149,7 @@ impl Premise {
     pub fn input(&self, cycle_code: String) -> PremiseInput {
         PremiseInput {
             service_address: self.service_address.clone(),
+            service_address_parts: self.service.address(),
             parcel: self.parcel.clone(),
             inside_city: self.inside_city,
             cycle_code,
@@ -174,6 +183,7 @@ impl From<Premise> for PremiseDto {
     fn from(p: Premise) -> PremiseDto {
         PremiseDto {
             id: p.id,
+            service_address_parts: p.service.address(),
             service_address: p.service_address,
             parcel: p.parcel,
             inside_city: p.inside_city,
