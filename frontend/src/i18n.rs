@@ -212,6 +212,11 @@ pub fn field_rule_key(code: &str) -> Option<Key> {
         "multiplier" => Key::FieldErrorMultiplier,
         "taken" => Key::FieldErrorTaken,
         "not_allowed" => Key::FieldErrorNotAllowed,
+        // `AddressError::code()`: an address that is not one.
+        "address_street" => Key::FieldErrorAddressStreet,
+        "address_zip" => Key::FieldErrorAddressZip,
+        "address_state" => Key::FieldErrorAddressState,
+        "address_foreign" => Key::FieldErrorAddressForeign,
         _ => return None,
     })
 }
@@ -228,6 +233,17 @@ pub fn field_label_key(field: &str) -> Option<Key> {
 
 fn whole_field_label(field: &str) -> Option<Key> {
     Some(match field {
+        // An address's parts (`mailing_address_parts.zip`); a unit here is not a meter's.
+        "mailing_address_parts.unit"
+        | "new_customer.mailing_address_parts.unit"
+        | "service_address_parts.unit"
+        | "forwarding_address_parts.unit" => Key::AddressUnit,
+        "house_number" => Key::AddressHouseNumber,
+        "street" | "pre_direction" | "suffix" | "post_direction" => Key::AddressStreet,
+        "city" => Key::AddressCity,
+        "state" => Key::AddressState,
+        "zip" | "zip4" => Key::AddressZip,
+        "foreign" => Key::AddressForeign,
         "username" => Key::UsersUsername,
         "display_name" => Key::UsersDisplayName,
         "role" => Key::UsersRole,

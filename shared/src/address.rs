@@ -638,6 +638,56 @@ impl Address {
         self.foreign.is_some()
     }
 
+    /// An address from a form's fields. The street field may hold directions and a suffix
+    /// (`N Alder St`, read into their parts), a PO box or a rural route; the unit field a
+    /// designator (`apartment 4` -> `Apt 4`); the ZIP field a ZIP+4 (`97351-1234`). What does
+    /// not read is kept as typed, for [`Address::normalized`] to judge.
+    pub fn from_form(
+        house_number: &str,
+        street: &str,
+        unit: &str,
+        city: &str,
+        state: &str,
+        zip: &str,
+    ) -> Address {
+        let words = |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_owned).collect() };
+        let house = words(house_number);
+        let street_words = words(street);
+        let mut a = Address::default();
+        if !street_words.is_empty() {
+            let mut all = house.clone();
+            all.extend(street_words.iter().cloned());
+            a.set_street_line(&all);
+            let house_read = a.house_number.clone().unwrap_or_default();
+            if house_read != house.join(" ") {
+                // The street began with what reads as a number (`5th Ave` with no house
+                // number): keep the fields as typed.
+                a = Address {
+                    house_number: non_empty(house.join(" ")),
+                    street: street_words.join(" "),
+                    ..Address::default()
+                };
+            }
+        } else {
+            a.house_number = non_empty(house.join(" "));
+        }
+        let unit_words = words(unit);
+        if !unit_words.is_empty() {
+            a.set_unit(&unit_words);
+        }
+        a.city = non_empty(city.to_owned());
+        a.state = non_empty(state.to_owned());
+        let zip = zip.trim();
+        match parse_zip(zip) {
+            Some((z, four)) => {
+                a.zip = Some(z);
+                a.zip4 = four;
+            }
+            None => a.zip = non_empty(zip.to_owned()),
+        }
+        a
+    }
+
     /// True when no part holds anything.
     pub fn is_empty(&self) -> bool {
         *self == Address::default()
@@ -1208,6 +1258,43 @@ mod tests {
         assert!(r("200 Bay St, Toronto ON M5J 2J2, Canada", None, true)
             .unwrap()
             .is_foreign());
+    }
+
+    #[test]
+    fn a_form_fills_the_parts() {
+        let a = Address::from_form(
+            "1208 1/2",
+            "north alder street",
+            "apartment 4b",
+            "Riverbend",
+            "OR",
+            "97351-1234",
+        );
+        assert_eq!(
+            a.one_line(),
+            "1208 1/2 N Alder St Apt 4B, Riverbend OR 97351-1234"
+        );
+        assert_eq!(a.normalized().unwrap(), a);
+        let po = Address::from_form("", "PO Box 88", "", "Riverbend", "or", "97351");
+        assert_eq!((po.house_number, po.street.as_str()), (None, "PO Box 88"));
+        let fifth = Address::from_form("", "5th Ave", "", "", "", "");
+        assert_eq!(
+            (fifth.house_number, fifth.street.as_str()),
+            (None, "5th Ave")
+        );
+        let grid = Address::from_form("N6W23001", "Bluemound Rd", "#3", "", "", "9735");
+        assert_eq!(grid.house_number.as_deref(), Some("N6W23001"));
+        assert_eq!(grid.unit.as_deref(), Some("# 3"));
+        assert_eq!(
+            grid.normalized().unwrap_err(),
+            ("zip", AddressError::BadZip)
+        );
+        assert_eq!(
+            Address::from_form("12", "", "", "", "", "")
+                .normalized()
+                .unwrap_err(),
+            ("street", AddressError::NoStreet)
+        );
     }
 
     #[test]
