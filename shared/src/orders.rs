@@ -197,6 +197,26 @@ pub struct MoveOutRequest {
     pub reason: Option<String>,
 }
 
+impl MoveOutRequest {
+    /// The forwarding address, if the request gives one (in parts or as text).
+    pub fn forwarding(
+        &self,
+    ) -> Result<Option<crate::address::Address>, crate::address::AddressFieldError> {
+        if self.forwarding_address.is_none() && self.forwarding_address_parts.is_none() {
+            return Ok(None);
+        }
+        crate::address::resolve(
+            "forwarding_address",
+            "forwarding_address_parts",
+            self.forwarding_address.as_deref().unwrap_or_default(),
+            self.forwarding_address_parts.as_ref(),
+            400,
+            true,
+        )
+        .map(Some)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct TransferRequest {
@@ -234,25 +254,5 @@ mod tests {
                 format!("\"{}\"", t.as_str())
             );
         }
-    }
-}
-
-impl MoveOutRequest {
-    /// The forwarding address, if the request gives one (in parts or as text).
-    pub fn forwarding(
-        &self,
-    ) -> Result<Option<crate::address::Address>, crate::address::AddressFieldError> {
-        if self.forwarding_address.is_none() && self.forwarding_address_parts.is_none() {
-            return Ok(None);
-        }
-        crate::address::resolve(
-            "forwarding_address",
-            "forwarding_address_parts",
-            self.forwarding_address.as_deref().unwrap_or_default(),
-            self.forwarding_address_parts.as_ref(),
-            400,
-            true,
-        )
-        .map(Some)
     }
 }
