@@ -470,6 +470,28 @@ impl Address {
                 a.city = non_empty(city.join(" "));
                 end = i;
             }
+        } else {
+            // Neither state, ZIP nor comma: words after the street's suffix (and its
+            // post-direction or unit) that can only be a name are the city (`14 Elm St Keizer`).
+            let e = street_end(&tokens[..end]);
+            let has_suffix = (1..e).any(|k| lookup(SUFFIXES, &tokens[k].0).is_some());
+            let city_like = |t: &str| {
+                t.chars().count() >= 3
+                    && t.chars()
+                        .all(|c| c.is_alphabetic() || matches!(c, '\'' | '-' | '.'))
+                    && lookup(SUFFIXES, t).is_none()
+                    && lookup(DIRECTIONS, t).is_none()
+                    && lookup(UNITS, t).is_none()
+            };
+            if has_suffix
+                && e < end
+                && end - e <= 3
+                && tokens[e..end].iter().all(|(t, _)| city_like(t))
+            {
+                let city: Vec<String> = tokens[e..end].iter().map(|(t, _)| tidy(t)).collect();
+                a.city = non_empty(city.join(" "));
+                end = e;
+            }
         }
         let street: Vec<String> = tokens[..end].iter().map(|(t, _)| t.clone()).collect();
         if street.is_empty() {
@@ -1113,6 +1135,33 @@ mod tests {
             (f.street.as_str(), f.zip4.as_deref()),
             ("PO Box 7781", Some("7781"))
         );
+        // A city with neither state, ZIP nor comma, after the suffix; not a second suffix,
+        // a direction, a unit or a letter.
+        let h = p("14 Elm St Keizer");
+        assert_eq!(
+            (h.street.as_str(), h.city.as_deref()),
+            ("Elm", Some("Keizer"))
+        );
+        assert_eq!(
+            p("100 Country Club Rd Lake Oswego").city.as_deref(),
+            Some("Lake Oswego")
+        );
+        let i = p("123 Ocean View Dr");
+        assert_eq!(
+            (i.street.as_str(), i.suffix.as_deref(), i.city),
+            ("Ocean View", Some("Dr"), None)
+        );
+        assert_eq!(
+            p("123 Ocean View Dr Keizer").city.as_deref(),
+            Some("Keizer")
+        );
+        assert_eq!(
+            p("4455 Wheatland Rd N").post_direction.as_deref(),
+            Some("N")
+        );
+        assert_eq!(p("12 Avenue B").city, None);
+        assert_eq!(p("100 Broadway Salem").city, None);
+        assert_eq!(p("220 Birch Ave Unit A").unit.as_deref(), Some("Unit A"));
         // A missing ZIP without a comma.
         let g = p("88 SE Oak St Salem OR");
         assert_eq!(
