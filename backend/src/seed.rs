@@ -160,6 +160,8 @@ struct NewCustomer {
     email: Option<String>,
     preferred_locale: String,
     created_at: chrono::NaiveDateTime,
+    #[diesel(embed)]
+    mailing: crate::db::models::MailingAddress,
 }
 
 #[derive(Insertable)]
@@ -173,6 +175,24 @@ struct NewPremise {
     route: String,
     read_sequence: i32,
     created_at: chrono::NaiveDateTime,
+    #[diesel(embed)]
+    service: crate::db::models::ServiceAddress,
+}
+
+/// The demo's addresses are stored as every write stores them: in parts, with the display form
+/// as text.
+fn mailing(text: &str) -> (String, crate::db::models::MailingAddress) {
+    match cistern_shared::address::Address::parse(text) {
+        Ok(a) => (a.one_line(), (&a).into()),
+        Err(_) => (text.to_owned(), Default::default()),
+    }
+}
+
+fn service(text: &str) -> (String, crate::db::models::ServiceAddress) {
+    match cistern_shared::address::Address::parse(text) {
+        Ok(a) if !a.is_foreign() => (a.one_line(), (&a).into()),
+        _ => (text.to_owned(), Default::default()),
+    }
 }
 
 #[derive(Insertable)]
@@ -287,20 +307,24 @@ fn load_city(c: &mut DbConnection) -> ApiResult<i64> {
             address.clone()
         };
         let customer_id = id("cus", i + 1);
+        let (mailing, mailing_parts) = self::mailing(&mailing);
         new_customers.push(NewCustomer {
             id: customer_id.clone(),
             name: if i == 0 { "Maria Garcia".into() } else { name },
             is_organisation: is_business,
             mailing_address: mailing,
+            mailing: mailing_parts,
             phone: Some(format!("503-555-{:04}", 1000 + i)),
             email: (i % 2 == 0).then(|| format!("customer{}@example.org", i + 1)),
             preferred_locale: if i % 6 == 0 { "es" } else { "en" }.into(),
             created_at: t,
         });
         let premise_id = id("prm", i + 1);
+        let (address, service_parts) = service(&address);
         new_premises.push(NewPremise {
             id: premise_id.clone(),
             service_address: address,
+            service: service_parts,
             parcel: Some(format!(
                 "073W{:02}{}{:05}",
                 10 + cycle,
@@ -339,6 +363,7 @@ fn load_city(c: &mut DbConnection) -> ApiResult<i64> {
         let i = k * 10 + 3;
         let cycle = i % 3;
         let customer_id = id("cus", ACCOUNTS + k + 1);
+        let forwarding = mailing(&format!("{} Forwarding Ave, Salem OR 97302", 200 + k));
         new_customers.push(NewCustomer {
             id: customer_id.clone(),
             name: format!(
@@ -347,7 +372,8 @@ fn load_city(c: &mut DbConnection) -> ApiResult<i64> {
                 LAST[(k * 3 + 1) % LAST.len()]
             ),
             is_organisation: false,
-            mailing_address: format!("{} Forwarding Ave, Salem OR 97302", 200 + k),
+            mailing_address: forwarding.0,
+            mailing: forwarding.1,
             phone: None,
             email: None,
             preferred_locale: "en".into(),

@@ -225,6 +225,8 @@ pub fn field_rule_key(code: FieldCode) -> Key {
         FieldCode::BeyondSearchWindow => Key::FieldErrorBeyondSearchWindow,
         FieldCode::AddressStreet => Key::FieldErrorAddressStreet,
         FieldCode::AddressZip => Key::FieldErrorAddressZip,
+        FieldCode::AddressState => Key::FieldErrorAddressState,
+        FieldCode::AddressForeign => Key::FieldErrorAddressForeign,
         FieldCode::BeforeStart => Key::FieldErrorBeforeStart,
         FieldCode::BeforeMoveOut => Key::FieldErrorBeforeMoveOut,
         FieldCode::BeforeFrom => Key::FieldErrorBeforeFrom,
@@ -297,6 +299,17 @@ pub fn field_label_key(field: &str) -> Option<Key> {
 
 fn whole_field_label(field: &str) -> Option<Key> {
     Some(match field {
+        // An address's parts (`mailing_address_parts.zip`); a unit here is not a meter's.
+        "mailing_address_parts.unit"
+        | "new_customer.mailing_address_parts.unit"
+        | "service_address_parts.unit"
+        | "forwarding_address_parts.unit" => Key::AddressUnit,
+        "house_number" => Key::AddressHouseNumber,
+        "street" | "pre_direction" | "suffix" | "post_direction" => Key::AddressStreet,
+        "city" => Key::AddressCity,
+        "state" => Key::AddressState,
+        "zip" | "zip4" => Key::AddressZip,
+        "foreign" => Key::AddressForeign,
         "username" => Key::UsersUsername,
         "display_name" => Key::UsersDisplayName,
         "role" => Key::UsersRole,

@@ -55,8 +55,19 @@ pub enum AddressError {
     Empty,
     /// No street: only a city, state or ZIP.
     NoStreet,
-    /// A ZIP code that is not five digits (with an optional four after a hyphen).
+    /// A ZIP code that is not five digits (with an optional four after a hyphen), or a ZIP+4
+    /// that is not four digits (or is given without a ZIP).
     BadZip,
+    /// Not a two-letter USPS state code (or a state's name).
+    BadState,
+    /// A direction that is not `N`, `S`, `E`, `W`, `NE`, `NW`, `SE`, `SW` (or spelled out).
+    BadDirection,
+    /// A part longer than its limit (see [`Address::normalized`]), or a text too short or too
+    /// long to be an address.
+    Length,
+    /// A foreign address where only a US one is allowed (a service address), or given
+    /// together with US parts.
+    Foreign,
 }
 
 impl AddressError {
@@ -66,6 +77,10 @@ impl AddressError {
             AddressError::Empty => crate::FieldCode::Required,
             AddressError::NoStreet => crate::FieldCode::AddressStreet,
             AddressError::BadZip => crate::FieldCode::AddressZip,
+            AddressError::BadState => crate::FieldCode::AddressState,
+            AddressError::BadDirection => crate::FieldCode::OneOf,
+            AddressError::Length => crate::FieldCode::Length,
+            AddressError::Foreign => crate::FieldCode::AddressForeign,
         }
     }
 }
@@ -444,6 +459,39 @@ impl Address {
                 a.city = non_empty(city.join(" "));
                 end = city_start;
             }
+        } else if let Some(i) = (1..end).rev().find(|&i| tokens[i].1) {
+            // No state or ZIP, but a last part after a comma (`12 Elm St, Keizer`): the city,
+            // unless it is a unit (`412 Alder St, Apt 4`) or starts with a number.
+            let first = tokens[i].0.as_str();
+            let is_unit = lookup(UNITS, first).is_some() || first.starts_with('#');
+            let numeric = first.starts_with(|c: char| c.is_ascii_digit());
+            if !is_unit && !numeric {
+                let city: Vec<String> = tokens[i..end].iter().map(|(t, _)| tidy(t)).collect();
+                a.city = non_empty(city.join(" "));
+                end = i;
+            }
+        } else {
+            // Neither state, ZIP nor comma: words after the street's suffix (and its
+            // post-direction or unit) that can only be a name are the city (`14 Elm St Keizer`).
+            let e = street_end(&tokens[..end]);
+            let has_suffix = (1..e).any(|k| lookup(SUFFIXES, &tokens[k].0).is_some());
+            let city_like = |t: &str| {
+                t.chars().count() >= 3
+                    && t.chars()
+                        .all(|c| c.is_alphabetic() || matches!(c, '\'' | '-' | '.'))
+                    && lookup(SUFFIXES, t).is_none()
+                    && lookup(DIRECTIONS, t).is_none()
+                    && lookup(UNITS, t).is_none()
+            };
+            if has_suffix
+                && e < end
+                && end - e <= 3
+                && tokens[e..end].iter().all(|(t, _)| city_like(t))
+            {
+                let city: Vec<String> = tokens[e..end].iter().map(|(t, _)| tidy(t)).collect();
+                a.city = non_empty(city.join(" "));
+                end = e;
+            }
         }
         let street: Vec<String> = tokens[..end].iter().map(|(t, _)| t.clone()).collect();
         if street.is_empty() {
@@ -611,6 +659,143 @@ impl Address {
     pub fn is_foreign(&self) -> bool {
         self.foreign.is_some()
     }
+
+    /// An address from a form's fields. The street field may hold directions and a suffix
+    /// (`N Alder St`, read into their parts), a PO box or a rural route; the unit field a
+    /// designator (`apartment 4` -> `Apt 4`); the ZIP field a ZIP+4 (`97351-1234`). What does
+    /// not read is kept as typed, for [`Address::normalized`] to judge.
+    pub fn from_form(
+        house_number: &str,
+        street: &str,
+        unit: &str,
+        city: &str,
+        state: &str,
+        zip: &str,
+    ) -> Address {
+        let words = |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_owned).collect() };
+        let house = words(house_number);
+        let street_words = words(street);
+        let mut a = Address::default();
+        if !street_words.is_empty() {
+            let mut all = house.clone();
+            all.extend(street_words.iter().cloned());
+            a.set_street_line(&all);
+            let house_read = a.house_number.clone().unwrap_or_default();
+            if house_read != house.join(" ") {
+                // The street began with what reads as a number (`5th Ave` with no house
+                // number): keep the fields as typed.
+                a = Address {
+                    house_number: non_empty(house.join(" ")),
+                    street: street_words.join(" "),
+                    ..Address::default()
+                };
+            }
+        } else {
+            a.house_number = non_empty(house.join(" "));
+        }
+        let unit_words = words(unit);
+        if !unit_words.is_empty() {
+            a.set_unit(&unit_words);
+        }
+        a.city = non_empty(city.to_owned());
+        a.state = non_empty(state.to_owned());
+        let zip = zip.trim();
+        match parse_zip(zip) {
+            Some((z, four)) => {
+                a.zip = Some(z);
+                a.zip4 = four;
+            }
+            None => a.zip = non_empty(zip.to_owned()),
+        }
+        a
+    }
+
+    /// True when no part holds anything.
+    pub fn is_empty(&self) -> bool {
+        *self == Address::default()
+    }
+
+    /// Checks and tidies an address given in parts (or read by [`Address::parse`]): blanks
+    /// become `None`, the state, directions and a known suffix take their USPS form. The
+    /// error names the part at fault (`street`, `zip`, ...) and why. Limits, in characters:
+    /// house number 20, directions and suffix 10, street 100, unit 30, city 60, a foreign
+    /// address 400. City, state and ZIP are optional (a service address inside the city).
+    pub fn normalized(&self) -> Result<Address, (&'static str, AddressError)> {
+        fn part(
+            name: &'static str,
+            v: Option<&str>,
+            max: usize,
+        ) -> Result<Option<String>, (&'static str, AddressError)> {
+            let Some(t) = v.map(str::trim).filter(|t| !t.is_empty()) else {
+                return Ok(None);
+            };
+            if t.chars().count() > max {
+                return Err((name, AddressError::Length));
+            }
+            Ok(Some(t.split_whitespace().collect::<Vec<_>>().join(" ")))
+        }
+        let direction = |name: &'static str, v: &Option<String>| {
+            part(name, v.as_deref(), 10)?
+                .map(|d| lookup(DIRECTIONS, &d).ok_or((name, AddressError::BadDirection)))
+                .transpose()
+                .map(|d| d.map(str::to_owned))
+        };
+        let us_parts = [
+            &self.house_number,
+            &self.pre_direction,
+            &self.suffix,
+            &self.post_direction,
+            &self.unit,
+            &self.city,
+            &self.state,
+            &self.zip,
+            &self.zip4,
+        ];
+        if let Some(f) = self.foreign.as_deref().filter(|f| !f.trim().is_empty()) {
+            if f.chars().count() > 400 {
+                return Err(("foreign", AddressError::Length));
+            }
+            let has_us = !self.street.trim().is_empty()
+                || us_parts
+                    .iter()
+                    .any(|p| p.as_deref().is_some_and(|t| !t.trim().is_empty()));
+            if has_us {
+                return Err(("foreign", AddressError::Foreign));
+            }
+            return Ok(Address::foreign(f));
+        }
+        let street =
+            part("street", Some(&self.street), 100)?.ok_or(("street", AddressError::NoStreet))?;
+        let state = part("state", self.state.as_deref(), 20)?
+            .map(|s| state_code(&s).ok_or(("state", AddressError::BadState)))
+            .transpose()?
+            .map(str::to_owned);
+        let zip = part("zip", self.zip.as_deref(), 10)?;
+        if zip.as_deref().is_some_and(|z| !is_zip(z)) {
+            return Err(("zip", AddressError::BadZip));
+        }
+        let zip4 = part("zip4", self.zip4.as_deref(), 10)?;
+        if let Some(f) = &zip4 {
+            if zip.is_none() || f.len() != 4 || !f.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(("zip4", AddressError::BadZip));
+            }
+        }
+        let suffix = part("suffix", self.suffix.as_deref(), 10)?
+            .map(|s| lookup(SUFFIXES, &s).map_or(s, str::to_owned));
+        Ok(Address {
+            house_number: part("house_number", self.house_number.as_deref(), 20)?,
+            pre_direction: direction("pre_direction", &self.pre_direction)?,
+            street,
+            suffix,
+            post_direction: direction("post_direction", &self.post_direction)?,
+            unit: part("unit", self.unit.as_deref(), 30)?,
+            city: part("city", self.city.as_deref(), 60)?,
+            state,
+            zip,
+            zip4,
+            foreign: None,
+        })
+    }
 }
 
 /// Where the street ends in `tokens` written without a comma before the city: after the
@@ -649,6 +834,67 @@ fn street_end(tokens: &[(String, bool)]) -> usize {
         end = end.min(n);
     }
     end
+}
+
+/// Where an address given in a request is at fault: the field (`mailing_address`, or a part
+/// such as `mailing_address_parts.zip`) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressFieldError {
+    pub field: String,
+    pub error: AddressError,
+}
+
+/// An address as a request gives it: in parts (`parts`, which wins when given) or as text
+/// (one line, or lines separated by newlines), read with [`Address::parse`]; either way
+/// checked and tidied by [`Address::normalized`]. `text_field` and `parts_field` name the two
+/// fields in errors; the text must have 5 to `max_text` characters. A foreign address is
+/// refused unless `foreign_allowed` (a mailing address may be foreign, a service address not).
+pub fn resolve(
+    text_field: &str,
+    parts_field: &str,
+    text: &str,
+    parts: Option<&Address>,
+    max_text: usize,
+    foreign_allowed: bool,
+) -> Result<Address, AddressFieldError> {
+    let (address, field_of) = match parts {
+        Some(p) => {
+            let a = p.normalized().map_err(|(part, error)| AddressFieldError {
+                field: format!("{parts_field}.{part}"),
+                error,
+            })?;
+            (a, parts_field)
+        }
+        None => {
+            let at = |error| AddressFieldError {
+                field: text_field.to_owned(),
+                error,
+            };
+            let n = text.trim().chars().count();
+            if n == 0 {
+                return Err(at(AddressError::Empty));
+            }
+            if n < 5 || n > max_text {
+                return Err(at(AddressError::Length));
+            }
+            let a = Address::parse(text)
+                .and_then(|a| a.normalized().map_err(|(_, e)| e))
+                .map_err(at)?;
+            (a, text_field)
+        }
+    };
+    if address.is_foreign() && !foreign_allowed {
+        let field = if parts.is_some() {
+            format!("{field_of}.foreign")
+        } else {
+            field_of.to_owned()
+        };
+        return Err(AddressFieldError {
+            field,
+            error: AddressError::Foreign,
+        });
+    }
+    Ok(address)
 }
 
 impl std::fmt::Display for Address {
@@ -838,6 +1084,265 @@ mod tests {
         assert_eq!(
             Address::parse("Salem OR 97301"),
             Err(AddressError::NoStreet)
+        );
+    }
+
+    #[test]
+    fn more_awkward_cases() {
+        // A city after a comma with neither state nor ZIP; a unit after a comma is a unit.
+        let a = p("12 Elm St, Keizer");
+        assert_eq!(
+            (a.street.as_str(), a.city.as_deref()),
+            ("Elm", Some("Keizer"))
+        );
+        assert_eq!(a.one_line(), "12 Elm St, Keizer");
+        let b = p("412 Alder St, Apt 4");
+        assert_eq!(
+            (b.unit.as_deref(), b.city.as_deref()),
+            (Some("Apt 4"), None)
+        );
+        // A fraction with a unit, directionals before and after, and ZIP+4 together.
+        let c = p("1208 1/2 N Main St SE Apt 2, Lyons OR 97358-0042");
+        assert_eq!(
+            parts(&c),
+            [
+                Some("1208 1/2"),
+                Some("N"),
+                Some("Main"),
+                Some("St"),
+                Some("SE"),
+                Some("Apt 2"),
+                Some("Lyons"),
+                Some("OR"),
+                Some("97358"),
+                Some("0042")
+            ]
+        );
+        // Queens-style hyphenated numbers with a `#` unit; a missing ZIP with a state.
+        let d = p("123-45 Queens Blvd #3F, Forest Hills NY");
+        assert_eq!(d.house_number.as_deref(), Some("123-45"));
+        assert_eq!(d.unit.as_deref(), Some("# 3F"));
+        assert_eq!(d.city.as_deref(), Some("Forest Hills"));
+        assert_eq!((d.state.as_deref(), d.zip.as_deref()), (Some("NY"), None));
+        // A rural route box and a PO box with ZIP+4.
+        let e = p("RR 2 Box 15, Lyons OR 97358");
+        assert_eq!(
+            (e.house_number.as_deref(), e.street.as_str()),
+            (None, "RR 2 Box 15")
+        );
+        let f = p("PO Box 7781, Zanzibarville OR 97303-7781");
+        assert_eq!(
+            (f.street.as_str(), f.zip4.as_deref()),
+            ("PO Box 7781", Some("7781"))
+        );
+        // A city with neither state, ZIP nor comma, after the suffix; not a second suffix,
+        // a direction, a unit or a letter.
+        let h = p("14 Elm St Keizer");
+        assert_eq!(
+            (h.street.as_str(), h.city.as_deref()),
+            ("Elm", Some("Keizer"))
+        );
+        assert_eq!(
+            p("100 Country Club Rd Lake Oswego").city.as_deref(),
+            Some("Lake Oswego")
+        );
+        let i = p("123 Ocean View Dr");
+        assert_eq!(
+            (i.street.as_str(), i.suffix.as_deref(), i.city),
+            ("Ocean View", Some("Dr"), None)
+        );
+        assert_eq!(
+            p("123 Ocean View Dr Keizer").city.as_deref(),
+            Some("Keizer")
+        );
+        assert_eq!(
+            p("4455 Wheatland Rd N").post_direction.as_deref(),
+            Some("N")
+        );
+        assert_eq!(p("12 Avenue B").city, None);
+        assert_eq!(p("100 Broadway Salem").city, None);
+        assert_eq!(p("220 Birch Ave Unit A").unit.as_deref(), Some("Unit A"));
+        // A missing ZIP without a comma.
+        let g = p("88 SE Oak St Salem OR");
+        assert_eq!(
+            (g.city.as_deref(), g.state.as_deref(), g.zip.as_deref()),
+            (Some("Salem"), Some("OR"), None)
+        );
+    }
+
+    #[test]
+    fn parts_are_checked_and_tidied() {
+        let given = Address {
+            house_number: Some(" 412 ".into()),
+            pre_direction: Some("north".into()),
+            street: " Alder ".into(),
+            suffix: Some("Street".into()),
+            unit: Some("".into()),
+            city: Some("Riverbend".into()),
+            state: Some("or".into()),
+            zip: Some("97351".into()),
+            zip4: Some("1234".into()),
+            ..Address::default()
+        };
+        let a = given.normalized().unwrap();
+        assert_eq!(a.one_line(), "412 N Alder St, Riverbend OR 97351-1234");
+        assert_eq!(a.unit, None);
+        let bad = |f: fn(&mut Address)| {
+            let mut a = given.clone();
+            f(&mut a);
+            a.normalized().map(|_| ()).unwrap_err()
+        };
+        assert_eq!(
+            bad(|a| a.street = " ".into()),
+            ("street", AddressError::NoStreet)
+        );
+        assert_eq!(
+            bad(|a| a.state = Some("Oregano".into())),
+            ("state", AddressError::BadState)
+        );
+        assert_eq!(
+            bad(|a| a.zip = Some("9735".into())),
+            ("zip", AddressError::BadZip)
+        );
+        assert_eq!(
+            bad(|a| a.zip4 = Some("12".into())),
+            ("zip4", AddressError::BadZip)
+        );
+        assert_eq!(
+            bad(|a| {
+                a.zip = None;
+            }),
+            ("zip4", AddressError::BadZip)
+        );
+        assert_eq!(
+            bad(|a| a.pre_direction = Some("Up".into())),
+            ("pre_direction", AddressError::BadDirection)
+        );
+        assert_eq!(
+            bad(|a| a.street = "x".repeat(101)),
+            ("street", AddressError::Length)
+        );
+        assert_eq!(
+            bad(|a| a.foreign = Some("Calle 5\nMexico".into())),
+            ("foreign", AddressError::Foreign)
+        );
+        let foreign = Address {
+            foreign: Some(" Calle 5 de Mayo 123\n68000 Oaxaca\nMexico ".into()),
+            ..Address::default()
+        };
+        assert_eq!(foreign.normalized().unwrap().lines().len(), 3);
+        for e in [
+            AddressError::Empty,
+            AddressError::NoStreet,
+            AddressError::BadZip,
+            AddressError::BadState,
+            AddressError::BadDirection,
+            AddressError::Length,
+            AddressError::Foreign,
+        ] {
+            assert!(crate::FieldCode::ALL.contains(&e.code()));
+        }
+    }
+
+    #[test]
+    fn a_request_gives_parts_or_text() {
+        let parts = Address {
+            house_number: Some("412".into()),
+            street: "Alder".into(),
+            suffix: Some("St".into()),
+            ..Address::default()
+        };
+        let r = |text: &str, parts: Option<&Address>, foreign: bool| {
+            resolve(
+                "mailing_address",
+                "mailing_address_parts",
+                text,
+                parts,
+                400,
+                foreign,
+            )
+        };
+        // The parts win over the text.
+        assert_eq!(
+            r("", Some(&parts), true).unwrap().one_line(),
+            "412 Alder St"
+        );
+        assert_eq!(
+            r("99 Other Rd", Some(&parts), true).unwrap().one_line(),
+            "412 Alder St"
+        );
+        assert_eq!(
+            r("412 alder street", None, true).unwrap(),
+            parts.normalized().unwrap()
+        );
+        let err = |text: &str, parts: Option<&Address>, foreign: bool| {
+            let e = r(text, parts, foreign).unwrap_err();
+            (e.field, e.error.code().as_str())
+        };
+        assert_eq!(err(" ", None, true), ("mailing_address".into(), "required"));
+        assert_eq!(
+            err("12 A", None, true),
+            ("mailing_address".into(), "length")
+        );
+        assert_eq!(
+            err("Salem OR 97301", None, true),
+            ("mailing_address".into(), "address_street")
+        );
+        assert_eq!(
+            err("412 Alder St, Salem OR 9730", None, true),
+            ("mailing_address".into(), "address_zip")
+        );
+        let bad_zip = Address {
+            zip: Some("97".into()),
+            ..parts.clone()
+        };
+        assert_eq!(
+            err("", Some(&bad_zip), true),
+            ("mailing_address_parts.zip".into(), "address_zip")
+        );
+        assert_eq!(
+            err("200 Bay St, Toronto ON M5J 2J2, Canada", None, false),
+            ("mailing_address".into(), "address_foreign")
+        );
+        assert!(r("200 Bay St, Toronto ON M5J 2J2, Canada", None, true)
+            .unwrap()
+            .is_foreign());
+    }
+
+    #[test]
+    fn a_form_fills_the_parts() {
+        let a = Address::from_form(
+            "1208 1/2",
+            "north alder street",
+            "apartment 4b",
+            "Riverbend",
+            "OR",
+            "97351-1234",
+        );
+        assert_eq!(
+            a.one_line(),
+            "1208 1/2 N Alder St Apt 4B, Riverbend OR 97351-1234"
+        );
+        assert_eq!(a.normalized().unwrap(), a);
+        let po = Address::from_form("", "PO Box 88", "", "Riverbend", "or", "97351");
+        assert_eq!((po.house_number, po.street.as_str()), (None, "PO Box 88"));
+        let fifth = Address::from_form("", "5th Ave", "", "", "", "");
+        assert_eq!(
+            (fifth.house_number, fifth.street.as_str()),
+            (None, "5th Ave")
+        );
+        let grid = Address::from_form("N6W23001", "Bluemound Rd", "#3", "", "", "9735");
+        assert_eq!(grid.house_number.as_deref(), Some("N6W23001"));
+        assert_eq!(grid.unit.as_deref(), Some("# 3"));
+        assert_eq!(
+            grid.normalized().unwrap_err(),
+            ("zip", AddressError::BadZip)
+        );
+        assert_eq!(
+            Address::from_form("12", "", "", "", "", "")
+                .normalized()
+                .unwrap_err(),
+            ("street", AddressError::NoStreet)
         );
     }
 

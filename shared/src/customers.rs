@@ -1,5 +1,6 @@
 //! Customers: the people and organisations accounts belong to.
 
+use crate::address::Address;
 use crate::contacts::ContactDto;
 use crate::dto::Locale;
 use serde::{Deserialize, Serialize};
@@ -19,12 +20,14 @@ pub struct CustomerInput {
     pub name: String,
     #[serde(default)]
     pub is_organisation: bool,
-    /// Full mailing address, lines separated by newlines.
-    #[cfg_attr(
-        feature = "server",
-        validate(length(min = 5, max = 400, code = "length"))
-    )]
+    /// The mailing address as text (one line, or lines separated by newlines), read by the
+    /// server; not needed when `mailing_address_parts` is given. 5 to 400 characters.
+    #[serde(default)]
     pub mailing_address: String,
+    /// The mailing address in parts (or `foreign`, an address outside the United States);
+    /// when given, it is what is stored and `mailing_address` is ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mailing_address_parts: Option<Address>,
     #[cfg_attr(
         feature = "server",
         validate(length(min = 7, max = 30, code = "phone"))
@@ -53,7 +56,11 @@ pub struct CustomerDetailDto {
     pub id: String,
     pub name: String,
     pub is_organisation: bool,
+    /// The mailing address's display form.
     pub mailing_address: String,
+    /// The mailing address in parts; `None` for an address stored before addresses had parts
+    /// whose text does not read as one.
+    pub mailing_address_parts: Option<Address>,
     pub phone: Option<String>,
     pub phone_alt: Option<String>,
     pub email: Option<String>,
@@ -63,4 +70,18 @@ pub struct CustomerDetailDto {
     pub notify_mail: bool,
     pub accounts: Vec<crate::dto::AccountSummaryDto>,
     pub contacts: Vec<ContactDto>,
+}
+
+impl CustomerInput {
+    /// The mailing address the input gives, in parts or as text (see [`crate::address::resolve`]).
+    pub fn mailing(&self) -> Result<Address, crate::address::AddressFieldError> {
+        crate::address::resolve(
+            "mailing_address",
+            "mailing_address_parts",
+            &self.mailing_address,
+            self.mailing_address_parts.as_ref(),
+            400,
+            true,
+        )
+    }
 }

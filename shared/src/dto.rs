@@ -280,7 +280,10 @@ pub struct CustomerDto {
     pub id: String,
     pub name: String,
     pub is_organisation: bool,
+    /// The mailing address's display form.
     pub mailing_address: String,
+    /// The mailing address in parts (`None`: stored before addresses had parts, unreadable).
+    pub mailing_address_parts: Option<crate::address::Address>,
     pub phone: Option<String>,
     pub email: Option<String>,
     pub preferred_locale: Locale,
@@ -290,7 +293,10 @@ pub struct CustomerDto {
 #[cfg_attr(feature = "server", derive(ToSchema))]
 pub struct PremiseDto {
     pub id: String,
+    /// The service address's display form.
     pub service_address: String,
+    /// The service address in parts (`None`: stored before addresses had parts, unreadable).
+    pub service_address_parts: Option<crate::address::Address>,
     pub parcel: Option<String>,
     pub inside_city: bool,
 }

@@ -238,6 +238,10 @@ crate::string_enum! {
         AddressStreet => "address_street",
         /// A ZIP code that is not five digits (with an optional four after a hyphen).
         AddressZip => "address_zip",
+        /// Not a two-letter USPS state code.
+        AddressState => "address_state",
+        /// A foreign address where only a US one will do, or one that also has US parts.
+        AddressForeign => "address_foreign",
         // ---- dates in a workflow
         /// Before the account opened.
         BeforeStart => "before_start",

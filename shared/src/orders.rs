@@ -187,14 +187,34 @@ pub struct MoveInResult {
 pub struct MoveOutRequest {
     /// The last day of service: the final read is due then.
     pub move_out_on: NaiveDate,
-    #[cfg_attr(
-        feature = "server",
-        validate(length(min = 5, max = 400, code = "length"))
-    )]
+    /// The customer's new mailing address as text, read by the server (5 to 400 characters).
     pub forwarding_address: Option<String>,
+    /// The new mailing address in parts; when given, `forwarding_address` is ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarding_address_parts: Option<crate::address::Address>,
     pub assigned_to: Option<String>,
     #[cfg_attr(feature = "server", validate(length(max = 500, code = "length")))]
     pub reason: Option<String>,
+}
+
+impl MoveOutRequest {
+    /// The forwarding address, if the request gives one (in parts or as text).
+    pub fn forwarding(
+        &self,
+    ) -> Result<Option<crate::address::Address>, crate::address::AddressFieldError> {
+        if self.forwarding_address.is_none() && self.forwarding_address_parts.is_none() {
+            return Ok(None);
+        }
+        crate::address::resolve(
+            "forwarding_address",
+            "forwarding_address_parts",
+            self.forwarding_address.as_deref().unwrap_or_default(),
+            self.forwarding_address_parts.as_ref(),
+            400,
+            true,
+        )
+        .map(Some)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

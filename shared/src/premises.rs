@@ -1,5 +1,6 @@
 //! Premises: the places service is delivered to.
 
+use crate::address::Address;
 use crate::meters::MeterDto;
 use crate::orders::ServiceOrderDto;
 use crate::sdcs::SdcChargeDto;
@@ -14,11 +15,14 @@ use validator::Validate;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema, Validate))]
 pub struct PremiseInput {
-    #[cfg_attr(
-        feature = "server",
-        validate(length(min = 5, max = 200, code = "length"))
-    )]
+    /// The service address as text, read by the server; not needed when
+    /// `service_address_parts` is given. 5 to 200 characters.
+    #[serde(default)]
     pub service_address: String,
+    /// The service address in parts; when given, it is what is stored and `service_address`
+    /// is ignored. A service address is never foreign.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_address_parts: Option<Address>,
     #[cfg_attr(
         feature = "server",
         validate(length(min = 1, max = 40, code = "length"))
@@ -52,6 +56,21 @@ pub struct PremiseInput {
     pub notes: Option<String>,
 }
 
+impl PremiseInput {
+    /// The service address the input gives, in parts or as text (see
+    /// [`crate::address::resolve`]).
+    pub fn service(&self) -> Result<Address, crate::address::AddressFieldError> {
+        crate::address::resolve(
+            "service_address",
+            "service_address_parts",
+            &self.service_address,
+            self.service_address_parts.as_ref(),
+            200,
+            false,
+        )
+    }
+}
+
 fn one() -> i32 {
     1
 }
@@ -60,7 +79,11 @@ fn one() -> i32 {
 #[cfg_attr(feature = "server", derive(ToSchema))]
 pub struct PremiseDetailDto {
     pub id: String,
+    /// The service address's display form.
     pub service_address: String,
+    /// The service address in parts; `None` for an address stored before addresses had parts
+    /// whose text does not read as one.
+    pub service_address_parts: Option<Address>,
     pub parcel: Option<String>,
     pub inside_city: bool,
     pub cycle_code: String,

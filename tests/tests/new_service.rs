@@ -108,7 +108,12 @@ async fn new_service(c: &Client, base: &str) -> Result<()> {
     )
     .await?;
     fill(c, "#cust-name", "Rosa Delgado").await?;
-    fill(c, "#cust-mailing", "1450 Heron Way NE\nKeizer, OR 97303").await?;
+    // The mailing address in its parts.
+    fill(c, "#cust-mailing-house", "1450").await?;
+    fill(c, "#cust-mailing-street", "Heron Way NE").await?;
+    fill(c, "#cust-mailing-city", "Keizer").await?;
+    fill(c, "#cust-mailing-state", "OR").await?;
+    fill(c, "#cust-mailing-zip", "97303").await?;
     fill(c, "#cust-phone", "503-555-0142").await?;
     screenshot(c, "ns-01-customer").await?;
     click(c, "#wizard-next").await?;
@@ -140,7 +145,8 @@ async fn new_service(c: &Client, base: &str) -> Result<()> {
     wait_text_eq(c, "#premise-finder .empty", "No premise matches.").await?;
     // Not there yet: the clerk adds it.
     click(c, "#premise-mode-new").await?;
-    fill(c, "#prem-address", "1450 Heron Way NE").await?;
+    fill(c, "#prem-address-house", "1450").await?;
+    fill(c, "#prem-address-street", "Heron Way NE").await?;
     wait_for(c, "#prem-cycle option").await?;
     fill(c, "#prem-route", "07").await?;
     fill(c, "#prem-sequence", "9105").await?;

@@ -2,6 +2,7 @@
 //! server instances). Queries are written once against [`DbConnection`], diesel's
 //! `MultiConnection` over both backends.
 
+pub mod addresses;
 pub mod models;
 pub mod schema;
 pub mod search_sql;
@@ -303,7 +304,9 @@ fn before_commit(tx: &mut WriteTx<'_>) -> Result<(), diesel::result::Error> {
     Ok(())
 }
 
-/// Applies every pending migration of the connection's backend.
+/// Applies every pending migration of the connection's backend, then splits the addresses
+/// stored before addresses had parts ([`addresses::backfill`]; idempotent). The split never
+/// fails the migration: a database error there is logged and the rows stay as they were.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
     let applied = match conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
@@ -311,7 +314,19 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
             .run_pending_migrations(POSTGRES_MIGRATIONS)
             .map(|v| v.len()),
     };
-    applied.map_err(|e| DbError::Migration(e.to_string()))
+    let applied = applied.map_err(|e| DbError::Migration(e.to_string()))?;
+    match write_on(conn, addresses::backfill) {
+        Ok(done) if done == addresses::Backfill::default() => {}
+        Ok(done) => tracing::info!(
+            customers_split = done.customers_split,
+            customers_unsplit = done.customers_unsplit,
+            premises_split = done.premises_split,
+            premises_unsplit = done.premises_unsplit,
+            "split stored addresses into parts"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not split stored addresses into parts"),
+    }
+    Ok(applied)
 }
 
 /// Reverts every migration (used by the up-down-up test and `cistern migrate --reset`).

@@ -24,6 +24,17 @@ diesel::table! {
         notify_text -> Bool,
         notify_mail -> Bool,
         updated_at -> Nullable<Timestamp>,
+        house_number -> Nullable<Text>,
+        pre_direction -> Nullable<Text>,
+        street -> Nullable<Text>,
+        suffix -> Nullable<Text>,
+        post_direction -> Nullable<Text>,
+        unit -> Nullable<Text>,
+        city -> Nullable<Text>,
+        state -> Nullable<Text>,
+        zip -> Nullable<Text>,
+        zip4 -> Nullable<Text>,
+        foreign_address -> Nullable<Text>,
     }
 }
 
@@ -40,6 +51,16 @@ diesel::table! {
         dwelling_units -> Integer,
         notes -> Nullable<Text>,
         updated_at -> Nullable<Timestamp>,
+        house_number -> Nullable<Text>,
+        pre_direction -> Nullable<Text>,
+        street -> Nullable<Text>,
+        suffix -> Nullable<Text>,
+        post_direction -> Nullable<Text>,
+        unit -> Nullable<Text>,
+        city -> Nullable<Text>,
+        state -> Nullable<Text>,
+        zip -> Nullable<Text>,
+        zip4 -> Nullable<Text>,
     }
 }
 

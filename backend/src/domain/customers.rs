@@ -28,7 +28,8 @@ pub fn create_customer(
     actor: &Actor,
     input: &CustomerInput,
 ) -> ApiResult<String> {
-    let row = Customer::new(new_id(), input, now());
+    let mailing = input.mailing().map_err(super::address_error)?;
+    let row = Customer::new(new_id(), input, &mailing, now());
     diesel::insert_into(customers::table)
         .values(&row)
         .execute(tx.db())?;
@@ -40,7 +41,7 @@ pub fn create_customer(
             entity_type: "customer",
             entity_id: &row.id,
             before: None,
-            after: audit::snapshot(input),
+            after: audit::snapshot(&CustomerInput::from(&row)),
             reason: None,
         },
     )?;
@@ -53,9 +54,10 @@ pub fn update_customer(
     id: &str,
     input: &CustomerInput,
 ) -> ApiResult<CustomerDetailDto> {
+    let mailing = input.mailing().map_err(super::address_error)?;
     let mut row = customer_row(tx, id)?;
     let before = CustomerInput::from(&row);
-    row.assign(input);
+    row.assign(input, &mailing);
     row.updated_at = Some(now());
     diesel::update(customers::table.find(id))
         .set(&row)
@@ -68,7 +70,7 @@ pub fn update_customer(
             entity_type: "customer",
             entity_id: id,
             before: audit::snapshot(&before),
-            after: audit::snapshot(input),
+            after: audit::snapshot(&CustomerInput::from(&row)),
             reason: None,
         },
     )?;

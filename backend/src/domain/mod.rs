@@ -32,6 +32,22 @@ use crate::db::{DbConnection, WriteTx};
 use crate::error::ApiResult;
 
 /// Clamps a 1-based page number and a page size (1..=200, default 50).
+/// An address a request gives that is not one: a 422 on the field at fault, with the
+/// address's field code.
+pub fn address_error(e: cistern_shared::address::AddressFieldError) -> crate::error::ApiError {
+    use cistern_shared::address::AddressError;
+    let message = match e.error {
+        AddressError::Empty => "is required",
+        AddressError::NoStreet => "has no street",
+        AddressError::BadZip => "is not a ZIP code (five digits, ZIP+4 four more)",
+        AddressError::BadState => "is not a two-letter state code",
+        AddressError::BadDirection => "is not a direction (N, S, E, W, NE, NW, SE, SW)",
+        AddressError::Length => "is too short or too long",
+        AddressError::Foreign => "cannot be an address outside the United States here",
+    };
+    crate::error::ApiError::field(&e.field, e.error.code(), message)
+}
+
 pub fn paging(page: Option<i64>, per_page: Option<i64>) -> (i64, i64) {
     let per_page = per_page.unwrap_or(50).clamp(1, 200);
     let page = page.unwrap_or(1).clamp(1, 1_000_000);

@@ -146,7 +146,14 @@ pub fn move_in(
             }
             id.clone()
         }
-        (None, Some(new)) => customer_rows::create_customer(tx, actor, new)?,
+        (None, Some(new)) => {
+            // The new customer's address errors name the field inside `new_customer`.
+            new.mailing().map_err(|mut e| {
+                e.field = format!("new_customer.{}", e.field);
+                super::address_error(e)
+            })?;
+            customer_rows::create_customer(tx, actor, new)?
+        }
         _ => {
             return Err(ApiError::field(
                 "customer_id",
@@ -286,12 +293,12 @@ pub fn move_out(
             "is before the account opened",
         ));
     }
-    if let Some(addr) = &input.forwarding_address {
+    if let Some(addr) = input.forwarding().map_err(super::address_error)? {
+        let mut customer = crate::domain::customers::customer_row(tx, &account.customer_id)?;
+        customer.set_mailing(&addr);
+        customer.updated_at = Some(now());
         diesel::update(customers::table.find(&account.customer_id))
-            .set((
-                customers::mailing_address.eq(addr.trim()),
-                customers::updated_at.eq(Some(now())),
-            ))
+            .set(&customer)
             .execute(tx.db())?;
     }
     let order = CreateServiceOrder {
@@ -345,6 +352,7 @@ pub fn transfer(
         &MoveOutRequest {
             move_out_on: input.move_out_on,
             forwarding_address: None,
+            forwarding_address_parts: None,
             assigned_to: input.assigned_to.clone(),
             reason: Some("transfer of service".into()),
         },

@@ -45,8 +45,9 @@ pub fn create_premise(
     actor: &Actor,
     input: &PremiseInput,
 ) -> ApiResult<String> {
+    let service = input.service().map_err(super::address_error)?;
     let cycle = cycle_id(tx, &input.cycle_code)?;
-    let row = Premise::new(new_id(), input, cycle, now());
+    let row = Premise::new(new_id(), input, &service, cycle, now());
     diesel::insert_into(premises::table)
         .values(&row)
         .execute(tx.db())?;
@@ -58,7 +59,7 @@ pub fn create_premise(
             entity_type: "premise",
             entity_id: &row.id,
             before: None,
-            after: audit::snapshot(input),
+            after: audit::snapshot(&row.input(input.cycle_code.clone())),
             reason: None,
         },
     )?;
@@ -71,10 +72,11 @@ pub fn update_premise(
     id: &str,
     input: &PremiseInput,
 ) -> ApiResult<PremiseDetailDto> {
+    let service = input.service().map_err(super::address_error)?;
     let (mut row, cycle_code) = premise_row(tx, id)?;
     let before = row.input(cycle_code);
     let cycle = cycle_id(tx, &input.cycle_code)?;
-    row.assign(input, cycle);
+    row.assign(input, &service, cycle);
     row.updated_at = Some(now());
     diesel::update(premises::table.find(id))
         .set(&row)
@@ -87,7 +89,7 @@ pub fn update_premise(
             entity_type: "premise",
             entity_id: id,
             before: audit::snapshot(&before),
-            after: audit::snapshot(input),
+            after: audit::snapshot(&row.input(input.cycle_code.clone())),
             reason: None,
         },
     )?;
@@ -193,6 +195,7 @@ pub fn get_premise(c: &mut DbConnection, id: &str) -> ApiResult<PremiseDetailDto
     )?;
     Ok(PremiseDetailDto {
         id: p.id,
+        service_address_parts: p.service.address(),
         service_address: p.service_address,
         parcel: p.parcel,
         inside_city: p.inside_city,

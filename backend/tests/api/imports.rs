@@ -232,11 +232,17 @@ async fn a_real_run_imports_the_sample_city(db: Db) {
                 ))
                 .first(c)
                 .unwrap();
-            let address: String = customers::table
-                .filter(customers::id.eq("cus-L10001"))
-                .select(customers::mailing_address)
-                .first(c)
-                .unwrap();
+            let address: (String, Option<String>, Option<String>, Option<String>) =
+                customers::table
+                    .filter(customers::id.eq("cus-L10001"))
+                    .select((
+                        customers::mailing_address,
+                        customers::house_number,
+                        customers::street,
+                        customers::zip,
+                    ))
+                    .first(c)
+                    .unwrap();
             let audit: (String, Option<String>) = audit_log::table
                 .filter(audit_log::action.eq("import.conversion"))
                 .select((audit_log::entity_type, audit_log::actor_username))
@@ -284,7 +290,16 @@ async fn a_real_run_imports_the_sample_city(db: Db) {
             "tenant".into()
         )
     );
-    assert_eq!(address, "412 Alder St\nRiverbend OR 97351");
+    // The two-line mailing address is stored in parts, with its one display form as text.
+    assert_eq!(
+        address,
+        (
+            "412 Alder St, Riverbend OR 97351".into(),
+            Some("412".into()),
+            Some("Alder".into()),
+            Some("97351".into())
+        )
+    );
     assert_eq!(audit, ("import_batch".into(), Some("lead".into())));
 
     // The imported account reads like any other.
@@ -429,7 +444,56 @@ async fn big_batches_fit_and_bad_bodies_are_problems(db: Db) {
     assert_problem(&r, 405, "method_not_allowed");
 }
 
+/// Addresses in split columns (under the names legacy systems use) import in parts; a second
+/// batch in one-line form updates them; the API shows parts and display form.
+async fn split_and_one_line_addresses_import_in_parts(db: Db) {
+    let app = spawn(db).await;
+    let admin = app.login("admin").await;
+    let split = json!({"files": {
+        "customers.csv": "legacy_id,name,House Number,Street Name,Street Type,Post Dir,Unit,City,State,ZIP Code,ZIP+4\n\
+            S1,Split Sam,1208 1/2,Main,Street,NE,Apt 3,Lyons,OR,97358,0042\n",
+        "premises.csv": "legacy_id,house_number,street,suffix,unit,city,state,zip,cycle_code,route,read_sequence\n\
+            SP1,77,Quarry,Rd,Lot 7,Lyons,OR,97358,C1,01,10\n",
+    }});
+    let r = app
+        .post(&format!("{PATH}?dry_run=false"), &admin, split)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["outcome"], "imported", "{}", r.text);
+    let c = app.get("/api/v1/customers/cus-LS1", &admin).await;
+    assert_eq!(c.status, 200, "{}", c.text);
+    assert_eq!(
+        c.body["mailing_address"],
+        "1208 1/2 Main St NE Apt 3, Lyons OR 97358-0042"
+    );
+    assert_eq!(c.body["mailing_address_parts"]["house_number"], "1208 1/2");
+    assert_eq!(c.body["mailing_address_parts"]["zip4"], "0042");
+    let p = app.get("/api/v1/premises/prm-LSP1", &admin).await;
+    assert_eq!(
+        p.body["service_address"],
+        "77 Quarry Rd Lot 7, Lyons OR 97358"
+    );
+    assert_eq!(p.body["service_address_parts"]["unit"], "Lot 7");
+
+    let one_line = json!({"files": {
+        "customers.csv": "legacy_id,name,mailing_address\nS1,Split Sam,\"RR 2 Box 15\nLyons OR 97358\"\n",
+    }});
+    let r = app
+        .post(&format!("{PATH}?dry_run=false"), &admin, one_line)
+        .await;
+    assert_eq!(r.body["outcome"], "imported", "{}", r.text);
+    let c = app.get("/api/v1/customers/cus-LS1", &admin).await;
+    assert_eq!(c.body["mailing_address"], "RR 2 Box 15, Lyons OR 97358");
+    let parts = &c.body["mailing_address_parts"];
+    assert_eq!(parts["street"], "RR 2 Box 15");
+    assert!(
+        parts.get("house_number").is_none() && parts.get("zip4").is_none(),
+        "{parts}"
+    );
+}
+
 crate::on_both_databases!(
+    split_and_one_line_addresses_import_in_parts,
     a_dry_run_reports_every_problem_and_changes_nothing,
     a_real_run_imports_the_sample_city,
     repeating_a_batch_changes_nothing_and_an_overlap_updates,

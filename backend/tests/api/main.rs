@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod addresses;
 mod audit_trail;
 mod auth;
 mod cis;

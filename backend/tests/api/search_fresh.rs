@@ -123,6 +123,67 @@ async fn service_address_change(app: &TestApp, clerk: &Auth) {
     assert_found(app, clerk, "073W99ZZ12345", &number).await;
 }
 
+/// Addresses given in parts are found by their words like one-line ones; a change of a part
+/// alone (a column the search triggers list) notes the account for re-indexing.
+async fn structured_address_change(app: &TestApp, clerk: &Auth) {
+    let number = number_of(app, clerk, "acc-00003").await;
+    let c = app.get("/api/v1/customers/cus-00003", clerk).await.body;
+    let r = app
+        .call(
+            Method::PUT,
+            "/api/v1/customers/cus-00003",
+            clerk,
+            Some(json!({
+                "name": c["name"],
+                "mailing_address_parts": {"street": "PO Box 5150", "city": "Quixotica",
+                                          "state": "OR", "zip": "97303"},
+            })),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_found(app, clerk, "Quixotica", &number).await;
+    let p = app.get("/api/v1/premises/prm-00003", clerk).await.body;
+    let r = app
+        .call(
+            Method::PUT,
+            "/api/v1/premises/prm-00003",
+            clerk,
+            Some(json!({
+                "service_address_parts": {"house_number": "1208 1/2", "street": "Wolfsbane",
+                                          "suffix": "Ct", "post_direction": "NE", "unit": "Apt 9"},
+                "cycle_code": p["cycle_code"],
+                "route": p["route"],
+                "read_sequence": p["read_sequence"],
+            })),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_found(app, clerk, "Wolfsbane", &number).await;
+    assert_found(app, clerk, "1208 1/2 Wolfsbane", &number).await;
+    let noted = app
+        .run(|c| {
+            use cistern_backend::db::schema::{customers, premises, search_pending};
+            use diesel::prelude::*;
+            diesel::update(premises::table.find("prm-00003"))
+                .set(premises::city.eq("Keizer"))
+                .execute(c)
+                .unwrap();
+            diesel::update(customers::table.find("cus-00003"))
+                .set(customers::zip4.eq("0001"))
+                .execute(c)
+                .unwrap();
+            let noted: i64 = search_pending::table
+                .filter(search_pending::account_id.eq("acc-00003"))
+                .count()
+                .get_result(c)
+                .unwrap();
+            diesel::delete(search_pending::table).execute(c).unwrap();
+            noted
+        })
+        .await;
+    assert_eq!(noted, 2, "each part change notes the account");
+}
+
 /// Move-in makes a new account findable by its holder; completing its meter-set order makes it
 /// findable by the new meter's serial (the order installs the meter).
 async fn move_in_and_meter_set(app: &TestApp, clerk: &Auth) {
@@ -278,6 +339,7 @@ async fn every_indexed_word_is_searchable_at_once(db: Db) {
     let admin = app.login("admin").await;
     customer_details_change(&app, &clerk).await;
     service_address_change(&app, &clerk).await;
+    structured_address_change(&app, &clerk).await;
     move_in_and_meter_set(&app, &clerk).await;
     meter_change_out(&app, &clerk).await;
     transfer(&app, &clerk).await;

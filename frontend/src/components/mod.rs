@@ -2,6 +2,7 @@
 //! the submit helper every form sends with, loading a page's data, detail lists and tables.
 //! Everything is re-exported here, so pages `use crate::components::{..}`.
 
+mod address;
 mod detail;
 mod feedback;
 mod form;
@@ -10,6 +11,7 @@ mod submit;
 mod table;
 mod widgets;
 
+pub use address::*;
 pub use detail::*;
 pub use feedback::*;
 pub use form::*;

@@ -11,8 +11,8 @@ use leptos_router::components::A;
 use crate::api::{use_api, use_auth};
 use crate::app::can_edit_records;
 use crate::components::{
-    Check, EditButton, ErrorAlert, Fact, Facts, Input, Loaded, Select, StatusMessage, Submit,
-    SubmitButton,
+    AddressFields, AddressForm, AddressNames, Check, EditButton, ErrorAlert, Fact, Facts, Input,
+    Loaded, Select, StatusMessage, Submit, SubmitButton,
 };
 use crate::format;
 use crate::i18n::{locale_key, use_i18n, Key};
@@ -68,7 +68,7 @@ fn CustomerBody(loaded: Loaded<CustomerDetailDto>) -> impl IntoView {
                 <Fact label=Key::AccountCustomerType>
                     {move || if loaded.read(|c| c.is_organisation).unwrap_or(false) { i18n.t(Key::AccountOrganisation) } else { i18n.t(Key::AccountPerson) }}
                 </Fact>
-                <Fact label=Key::FieldMailingAddress class="pre">{move || text(&|c| c.mailing_address.clone())}</Fact>
+                <Fact label=Key::FieldMailingAddress>{move || text(&|c| c.mailing_address.clone())}</Fact>
                 <Fact label=Key::FieldPhone>{move || opt(&|c| c.phone.clone())}</Fact>
                 <Fact label=Key::FieldPhoneAlt>{move || opt(&|c| c.phone_alt.clone())}</Fact>
                 <Fact label=Key::FieldEmail>{move || opt(&|c| c.email.clone())}</Fact>
@@ -101,7 +101,10 @@ fn CustomerForm(
     let i18n = use_i18n();
     let name = RwSignal::new(current.name.clone());
     let is_org = RwSignal::new(current.is_organisation);
-    let mailing = RwSignal::new(current.mailing_address.clone());
+    let mailing = AddressForm::new(
+        current.mailing_address_parts.as_ref(),
+        &current.mailing_address,
+    );
     let phone = RwSignal::new(current.phone.clone().unwrap_or_default());
     let phone_alt = RwSignal::new(current.phone_alt.clone().unwrap_or_default());
     let email = RwSignal::new(current.email.clone().unwrap_or_default());
@@ -125,7 +128,8 @@ fn CustomerForm(
         let input = CustomerInput {
             name: name.get_untracked().trim().to_string(),
             is_organisation: is_org.get_untracked(),
-            mailing_address: mailing.get_untracked().trim().to_string(),
+            mailing_address: String::new(),
+            mailing_address_parts: Some(mailing.address()),
             phone: format::non_empty(&phone.get_untracked()),
             phone_alt: format::non_empty(&phone_alt.get_untracked()),
             email: format::non_empty(&email.get_untracked()),
@@ -138,9 +142,7 @@ fn CustomerForm(
         if input.name.is_empty() {
             bad.push(("name", FieldCode::Required));
         }
-        if input.mailing_address.chars().count() < 5 {
-            bad.push(("mailing_address", FieldCode::Length));
-        }
+        bad.extend(mailing.problems(&AddressNames::MAILING));
         for (f, v) in [("phone", &input.phone), ("phone_alt", &input.phone_alt)] {
             if v.as_ref()
                 .is_some_and(|p| !(7..=30).contains(&p.chars().count()))
@@ -168,7 +170,7 @@ fn CustomerForm(
             <form class="form form-grid" on:submit=on_submit novalidate>
                 <Input id="cf-name" label=Key::FieldName value=name field="name" error=error required=true />
                 <Check id="cf-org" label=Key::MoveinIsOrganisation checked=is_org />
-                <Input id="cf-mailing" label=Key::FieldMailingAddress value=mailing field="mailing_address" error=error required=true multiline=true class="span-2" />
+                <AddressFields id="cf-mailing" legend=Key::FieldMailingAddress form=mailing names=AddressNames::MAILING error=error allow_foreign=true />
                 <Input id="cf-phone" label=Key::FieldPhone value=phone field="phone" error=error input_type="tel" />
                 <Input id="cf-phone-alt" label=Key::FieldPhoneAlt value=phone_alt field="phone_alt" error=error input_type="tel" />
                 <Input id="cf-email" label=Key::FieldEmail value=email field="email" error=error input_type="email" />

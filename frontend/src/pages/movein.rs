@@ -22,8 +22,8 @@ use leptos_router::hooks::use_query_map;
 use crate::api::{encode_query_value, use_api, use_auth, ApiError};
 use crate::app::{can_edit_records, Forbidden};
 use crate::components::{
-    col, focus_id, local_problem, Check, ErrorAlert, Input, Radios, Select, SheetButton,
-    StatusBadge, Submit, SubmitButton, Table,
+    col, focus_id, local_problem, AddressFields, AddressForm, AddressNames, Check, ErrorAlert,
+    Input, Radios, Select, SheetButton, StatusBadge, Submit, SubmitButton, Table,
 };
 use crate::format;
 use crate::i18n::{locale_key, occupant_key, order_type_key, use_i18n, I18n, Key};
@@ -66,7 +66,7 @@ struct Wizard {
     existing: RwSignal<Option<AccountDto>>,
     name: RwSignal<String>,
     is_org: RwSignal<bool>,
-    mailing: RwSignal<String>,
+    mailing: AddressForm,
     phone: RwSignal<String>,
     email: RwSignal<String>,
     locale: RwSignal<String>,
@@ -74,7 +74,7 @@ struct Wizard {
     premise_mode: RwSignal<String>,
     premise: RwSignal<Option<PremiseDetailDto>>,
     premise_id_text: RwSignal<String>,
-    address: RwSignal<String>,
+    address: AddressForm,
     parcel: RwSignal<String>,
     inside_city: RwSignal<bool>,
     cycle: RwSignal<String>,
@@ -105,14 +105,14 @@ impl Wizard {
             existing: RwSignal::new(None),
             name: RwSignal::new(String::new()),
             is_org: RwSignal::new(false),
-            mailing: RwSignal::new(String::new()),
+            mailing: AddressForm::default(),
             phone: RwSignal::new(String::new()),
             email: RwSignal::new(String::new()),
             locale: RwSignal::new("en".into()),
             premise_mode: RwSignal::new("existing".into()),
             premise: RwSignal::new(None),
             premise_id_text: RwSignal::new(String::new()),
-            address: RwSignal::new(String::new()),
+            address: AddressForm::default(),
             parcel: RwSignal::new(String::new()),
             inside_city: RwSignal::new(true),
             cycle: RwSignal::new(String::new()),
@@ -179,7 +179,8 @@ impl Wizard {
         CustomerInput {
             name: self.name.get_untracked().trim().to_string(),
             is_organisation: self.is_org.get_untracked(),
-            mailing_address: self.mailing.get_untracked().trim().to_string(),
+            mailing_address: String::new(),
+            mailing_address_parts: Some(self.mailing.address()),
             phone: format::non_empty(&self.phone.get_untracked()),
             phone_alt: None,
             email: format::non_empty(&self.email.get_untracked()),
@@ -230,16 +231,12 @@ impl Wizard {
         let fresh = Wizard::new();
         self.customer_mode.set(fresh.customer_mode.get_untracked());
         self.existing.set(None);
-        for s in [
-            self.name,
-            self.mailing,
-            self.phone,
-            self.email,
-            self.premise_id_text,
-        ] {
+        self.mailing.clear();
+        self.address.clear();
+        for s in [self.name, self.phone, self.email, self.premise_id_text] {
             s.set(String::new());
         }
-        for s in [self.address, self.parcel, self.route, self.sequence] {
+        for s in [self.parcel, self.route, self.sequence] {
             s.set(String::new());
         }
         self.units.set("1".into());
@@ -448,9 +445,7 @@ fn CustomerStep(w: Wizard) -> impl IntoView {
             if c.name.is_empty() {
                 bad.push(("new_customer.name", FieldCode::Required));
             }
-            if c.mailing_address.chars().count() < 5 {
-                bad.push(("new_customer.mailing_address", FieldCode::Length));
-            }
+            bad.extend(w.mailing.problems(&AddressNames::NEW_CUSTOMER_MAILING));
             if c.phone
                 .as_ref()
                 .is_some_and(|p| !(7..=30).contains(&p.chars().count()))
@@ -490,16 +485,14 @@ fn CustomerStep(w: Wizard) -> impl IntoView {
                         <div class="form-grid">
                             <Input id="cust-name" label=Key::FieldName value=w.name field="new_customer.name" error=err required=true autocomplete="off" />
                             <Check id="cust-org" label=Key::MoveinIsOrganisation checked=w.is_org />
-                            <Input
+                            <AddressFields
                                 id="cust-mailing"
-                                label=Key::FieldMailingAddress
-                                value=w.mailing
-                                field="new_customer.mailing_address"
+                                legend=Key::FieldMailingAddress
+                                form=w.mailing
+                                names=AddressNames::NEW_CUSTOMER_MAILING
                                 error=err
-                                required=true
-                                multiline=true
+                                allow_foreign=true
                                 hint=Key::MoveinMailingHint
-                                class="span-2"
                             />
                             <Input id="cust-phone" label=Key::FieldPhone value=w.phone field="new_customer.phone" error=err input_type="tel" autocomplete="off" />
                             <Input id="cust-email" label=Key::FieldEmail value=w.email field="new_customer.email" error=err input_type="email" autocomplete="off" />
@@ -600,7 +593,8 @@ fn PremiseStep(w: Wizard) -> impl IntoView {
         if w.premise_mode.get_untracked() == "new" && w.premise.with_untracked(Option::is_none) {
             // Create the premise, then continue.
             let input = PremiseInput {
-                service_address: w.address.get_untracked().trim().to_string(),
+                service_address: String::new(),
+                service_address_parts: Some(w.address.address()),
                 parcel: format::non_empty(&w.parcel.get_untracked()),
                 inside_city: w.inside_city.get_untracked(),
                 cycle_code: w.cycle.get_untracked(),
@@ -609,7 +603,7 @@ fn PremiseStep(w: Wizard) -> impl IntoView {
                 dwelling_units: count_or(&w.units.get_untracked(), 0),
                 notes: None,
             };
-            let bad = premise_problems(&input);
+            let bad = premise_problems(&input, &w.address);
             if !bad.is_empty() {
                 w.fail(local_problem(&bad));
                 return;
@@ -650,7 +644,7 @@ fn PremiseStep(w: Wizard) -> impl IntoView {
                     view! {
                         <Show when=move || w.premise.with(Option::is_none)>
                             <div class="form-grid" id="new-premise">
-                                <Input id="prem-address" label=Key::FieldServiceAddress value=w.address field="service_address" error=err required=true autocomplete="off" class="span-2" />
+                                <AddressFields id="prem-address" legend=Key::FieldServiceAddress form=w.address names=AddressNames::SERVICE error=err />
                                 <Input id="prem-parcel" label=Key::FieldParcel value=w.parcel field="parcel" error=err autocomplete="off" />
                                 <Check id="prem-inside" label=Key::AccountInsideCity checked=w.inside_city />
                                 <Select id="prem-cycle" label=Key::FieldCycle value=w.cycle options=cycle_options field="cycle_code" error=err required=true />
@@ -869,7 +863,7 @@ fn ReviewStep(w: Wizard) -> impl IntoView {
                     <strong>{customer.0}</strong>
                     " "
                     {move || if existing { i18n.t(Key::MoveinExistingTag) } else { i18n.t(Key::MoveinNewTag) }}
-                    <span class="pre muted small review-address">{customer.1}</span>
+                    <span class="muted small review-address">{customer.1}</span>
                 </dd>
                 <dt>{tr!(AccountServiceAddress)}</dt>
                 <dd>{premise}</dd>

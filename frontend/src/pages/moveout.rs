@@ -133,6 +133,7 @@ fn MoveOutWizard(a: AccountDto) -> impl IntoView {
         let req = MoveOutRequest {
             move_out_on,
             forwarding_address: format::non_empty(&forwarding.get_untracked()),
+            forwarding_address_parts: None,
             assigned_to: None,
             reason: format::non_empty(&reason.get_untracked()),
         };

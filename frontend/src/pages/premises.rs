@@ -15,8 +15,8 @@ use leptos_router::components::A;
 use crate::api::{encode_query_value, use_api, use_auth};
 use crate::app::can_edit_records;
 use crate::components::{
-    col, num_col, Check, Disclosure, EditButton, ErrorAlert, Fact, Facts, Input, Loaded, Select,
-    StatusMessage, Submit, SubmitButton, Table,
+    col, num_col, AddressFields, AddressForm, AddressNames, Check, Disclosure, EditButton,
+    ErrorAlert, Fact, Facts, Input, Loaded, Select, StatusMessage, Submit, SubmitButton, Table,
 };
 use crate::format;
 use crate::i18n::{meter_unit_key, register_key, service_type_key, use_i18n, Key};
@@ -178,12 +178,13 @@ pub fn count_or(text: &str, bad: i32) -> i32 {
         .unwrap_or(bad)
 }
 
-/// What the server would refuse in a premise, found before sending.
-pub fn premise_problems(input: &PremiseInput) -> Vec<(&'static str, FieldCode)> {
-    let mut bad = Vec::new();
-    if input.service_address.chars().count() < 5 {
-        bad.push(("service_address", FieldCode::Length));
-    }
+/// What the server would refuse in a premise (its service address in `address`), found
+/// before sending.
+pub fn premise_problems(
+    input: &PremiseInput,
+    address: &AddressForm,
+) -> Vec<(&'static str, FieldCode)> {
+    let mut bad = address.problems(&AddressNames::SERVICE);
     if input.cycle_code.is_empty() {
         bad.push(("cycle_code", FieldCode::Required));
     }
@@ -209,7 +210,10 @@ fn PremiseForm(
     let api = use_api();
     let i18n = use_i18n();
     let cycles = LocalResource::new(move || async move { api.cycles().await });
-    let address = RwSignal::new(current.service_address.clone());
+    let address = AddressForm::new(
+        current.service_address_parts.as_ref(),
+        &current.service_address,
+    );
     let parcel = RwSignal::new(current.parcel.clone().unwrap_or_default());
     let inside = RwSignal::new(current.inside_city);
     let cycle = RwSignal::new(current.cycle_code.clone());
@@ -232,7 +236,8 @@ fn PremiseForm(
             return;
         }
         let input = PremiseInput {
-            service_address: address.get_untracked().trim().to_string(),
+            service_address: String::new(),
+            service_address_parts: Some(address.address()),
             parcel: format::non_empty(&parcel.get_untracked()),
             inside_city: inside.get_untracked(),
             cycle_code: cycle.get_untracked(),
@@ -241,7 +246,7 @@ fn PremiseForm(
             dwelling_units: count_or(&units.get_untracked(), 0),
             notes: format::non_empty(&notes.get_untracked()),
         };
-        let bad = premise_problems(&input);
+        let bad = premise_problems(&input, &address);
         if !bad.is_empty() {
             submit.invalid(&bad);
             return;
@@ -257,7 +262,7 @@ fn PremiseForm(
             <h2 id="premise-form-title">{tr!(PremiseEditTitle)}</h2>
             <ErrorAlert error=error />
             <form class="form form-grid" on:submit=on_submit novalidate>
-                <Input id="pf-address" label=Key::FieldServiceAddress value=address field="service_address" error=error required=true class="span-2" />
+                <AddressFields id="pf-address" legend=Key::FieldServiceAddress form=address names=AddressNames::SERVICE error=error />
                 <Input id="pf-parcel" label=Key::FieldParcel value=parcel field="parcel" error=error />
                 <Check id="pf-inside" label=Key::AccountInsideCity checked=inside />
                 <Select id="pf-cycle" label=Key::FieldCycle value=cycle options=cycle_options field="cycle_code" error=error required=true />

@@ -41,7 +41,7 @@ pub use audit_log::{AuditEntry, NewAuditEntry};
 pub use complaints::Complaint;
 pub use contacts::Contact;
 pub use counters::Counter;
-pub use customers::Customer;
+pub use customers::{Customer, MailingAddress};
 pub use cycles::Cycle;
 pub use job_runs::{JobRun, NewJobRun};
 pub use jobs::Job;
@@ -49,7 +49,7 @@ pub use locks::Lock;
 pub use meter_reads::MeterRead;
 pub use meter_registers::MeterRegister;
 pub use meters::Meter;
-pub use premises::Premise;
+pub use premises::{Premise, ServiceAddress};
 pub use rate_schedules::RateScheduleVersion;
 pub use refresh_tokens::RefreshToken;
 pub use sdc_charges::SdcCharge;
@@ -61,6 +61,26 @@ pub use users::User;
 pub use vendors::Vendor;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use cistern_shared::address::Address;
+
+/// An address's US parts in column order (house number, pre-direction, street, suffix,
+/// post-direction, unit, city, state, ZIP, ZIP+4), blanks as `None`: what the service and
+/// mailing address columns hold.
+pub(crate) fn address_parts(a: &Address) -> [Option<String>; 10] {
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    [
+        a.house_number.clone(),
+        a.pre_direction.clone(),
+        some(&a.street),
+        a.suffix.clone(),
+        a.post_direction.clone(),
+        a.unit.clone(),
+        a.city.clone(),
+        a.state.clone(),
+        a.zip.clone(),
+        a.zip4.clone(),
+    ]
+}
 
 /// A stored timestamp (always UTC) as the API shows it.
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
@@ -122,6 +142,7 @@ mod tests {
             name: "  Ana Lopez ".into(),
             is_organisation: false,
             mailing_address: " 12 River Rd N\nSalem OR 97301 ".into(),
+            mailing_address_parts: None,
             phone: Some("503-555-0100".into()),
             phone_alt: None,
             email: Some("ana@example.com".into()),
@@ -142,7 +163,7 @@ mod tests {
     #[test]
     fn a_customer_row_round_trips_and_an_update_clears_what_the_input_clears() {
         let mut c = db();
-        let row = Customer::new("cus-1".into(), &input(), now());
+        let row = Customer::new("cus-1".into(), &input(), &input().mailing().unwrap(), now());
         diesel::insert_into(customers::table)
             .values(&row)
             .execute(&mut c)
@@ -151,15 +172,21 @@ mod tests {
         assert_eq!(stored, row);
         let back = CustomerInput::from(&stored);
         assert_eq!(back.name, "Ana Lopez");
-        assert_eq!(back.mailing_address, "12 River Rd N\nSalem OR 97301");
+        // The address is stored in parts, with its one display form as text.
+        assert_eq!(back.mailing_address, "12 River Rd N, Salem OR 97301");
+        assert_eq!(stored.mailing.post_direction.as_deref(), Some("N"));
+        assert_eq!(stored.mailing.city.as_deref(), Some("Salem"));
         assert_eq!(back.preferred_locale, Locale::Es);
 
         let mut changed = stored.clone();
-        changed.assign(&CustomerInput {
-            phone: None,
-            preferred_locale: Locale::En,
-            ..input()
-        });
+        changed.assign(
+            &CustomerInput {
+                phone: None,
+                preferred_locale: Locale::En,
+                ..input()
+            },
+            &input().mailing().unwrap(),
+        );
         changed.updated_at = Some(now());
         diesel::update(customers::table.find("cus-1"))
             .set(&changed)

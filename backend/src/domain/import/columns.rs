@@ -21,7 +21,8 @@ pub(super) type Column = (&'static str, bool);
 const CUSTOMER_COLUMNS: &[Column] = &[
     ("legacy_id", true),
     ("name", true),
-    ("mailing_address", true),
+    // The mailing address: as text, or in parts (see ADDRESS_PARTS); one of the two.
+    ("mailing_address", false),
     ("is_organisation", false),
     ("phone", false),
     ("phone_alt", false),
@@ -30,10 +31,22 @@ const CUSTOMER_COLUMNS: &[Column] = &[
     ("notify_email", false),
     ("notify_text", false),
     ("notify_mail", false),
+    ("house_number", false),
+    ("pre_direction", false),
+    ("street", false),
+    ("suffix", false),
+    ("post_direction", false),
+    ("unit", false),
+    ("city", false),
+    ("state", false),
+    ("zip", false),
+    ("zip4", false),
+    ("foreign_address", false),
 ];
 const PREMISE_COLUMNS: &[Column] = &[
     ("legacy_id", true),
-    ("service_address", true),
+    // The service address: as text, or in parts (see ADDRESS_PARTS); one of the two.
+    ("service_address", false),
     ("cycle_code", true),
     ("route", true),
     ("read_sequence", true),
@@ -41,6 +54,16 @@ const PREMISE_COLUMNS: &[Column] = &[
     ("inside_city", false),
     ("dwelling_units", false),
     ("notes", false),
+    ("house_number", false),
+    ("pre_direction", false),
+    ("street", false),
+    ("suffix", false),
+    ("post_direction", false),
+    ("unit", false),
+    ("city", false),
+    ("state", false),
+    ("zip", false),
+    ("zip4", false),
 ];
 const METER_COLUMNS: &[Column] = &[
     ("legacy_id", true),
@@ -102,6 +125,72 @@ const WINTER_COLUMNS: &[Column] = &[
     ("average_ccf", true),
 ];
 
+/// The columns of an address in parts, in the order of [`cistern_shared::address::Address`]'s
+/// US parts (customers.csv also has `foreign_address`, a free-form address abroad).
+pub(super) const ADDRESS_PARTS: [&str; 10] = [
+    "house_number",
+    "pre_direction",
+    "street",
+    "suffix",
+    "post_direction",
+    "unit",
+    "city",
+    "state",
+    "zip",
+    "zip4",
+];
+
+/// Other names legacy systems give the address columns (compared after the header is put in
+/// lower case with spaces and hyphens as `_`): `House Number`, `Street Name`, `Apt`,
+/// `ZIP Code`, `ZIP+4`; `Service Address` (the Sensus route file) and `Address`.
+const ADDRESS_ALIASES: &[(&str, &str)] = &[
+    ("house_no", "house_number"),
+    ("house_num", "house_number"),
+    ("house", "house_number"),
+    ("street_number", "house_number"),
+    ("street_no", "house_number"),
+    ("address_number", "house_number"),
+    ("predir", "pre_direction"),
+    ("pre_dir", "pre_direction"),
+    ("predirectional", "pre_direction"),
+    ("street_prefix", "pre_direction"),
+    ("street_name", "street"),
+    ("street_suffix", "suffix"),
+    ("street_type", "suffix"),
+    ("postdir", "post_direction"),
+    ("post_dir", "post_direction"),
+    ("postdirectional", "post_direction"),
+    ("apt", "unit"),
+    ("apartment", "unit"),
+    ("suite", "unit"),
+    ("unit_number", "unit"),
+    ("unit_no", "unit"),
+    ("apt_unit", "unit"),
+    ("town", "city"),
+    ("state_code", "state"),
+    ("zip_code", "zip"),
+    ("zipcode", "zip"),
+    ("postal_code", "zip"),
+    ("zip5", "zip"),
+    ("zip+4", "zip4"),
+    ("zip_4", "zip4"),
+    ("plus4", "zip4"),
+    ("plus_4", "zip4"),
+    ("zip_plus4", "zip4"),
+    ("zip_plus_4", "zip4"),
+];
+const CUSTOMER_ALIASES: &[(&str, &str)] = &[
+    ("address", "mailing_address"),
+    ("mail_address", "mailing_address"),
+    ("billing_address", "mailing_address"),
+    ("foreign", "foreign_address"),
+];
+const PREMISE_ALIASES: &[(&str, &str)] = &[
+    ("address", "service_address"),
+    ("premise_address", "service_address"),
+    ("location_address", "service_address"),
+];
+
 impl FileKind {
     pub const ALL: [FileKind; 7] = [
         FileKind::Customers,
@@ -141,6 +230,39 @@ impl FileKind {
             FileKind::Accounts => ACCOUNT_COLUMNS,
             FileKind::Reads => READ_COLUMNS,
             FileKind::WinterAverages => WINTER_COLUMNS,
+        }
+    }
+
+    /// A header cell as the column it names: trimmed, without a byte order mark, in lower
+    /// case, spaces and hyphens as `_`, and another name of an address column as its own.
+    pub(super) fn column_name(self, cell: &str) -> String {
+        let name: String = cell
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .trim()
+            .to_ascii_lowercase()
+            .split([' ', '-'])
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        let aliases: &[&[(&str, &str)]] = match self {
+            FileKind::Customers => &[ADDRESS_ALIASES, CUSTOMER_ALIASES],
+            FileKind::Premises => &[ADDRESS_ALIASES, PREMISE_ALIASES],
+            _ => &[],
+        };
+        aliases
+            .iter()
+            .flat_map(|a| a.iter())
+            .find(|(alias, _)| *alias == name)
+            .map_or(name, |(_, c)| (*c).to_owned())
+    }
+
+    /// Columns of which the header needs at least one: the address as text or in parts.
+    pub(super) fn one_of(self) -> &'static [&'static [&'static str]] {
+        match self {
+            FileKind::Customers => &[&["mailing_address", "street", "foreign_address"]],
+            FileKind::Premises => &[&["service_address", "street"]],
+            _ => &[],
         }
     }
 

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use cistern_shared::address::{Address, AddressError};
 use cistern_shared::dto::{AccountStatus, Locale};
 use cistern_shared::meters::{MeterKind, MeterStatus, MeterUnit, RegisterCode};
 use cistern_shared::orders::Occupant;
@@ -158,6 +159,75 @@ impl<'a> Cells<'a> {
         })
     }
 
+    /// An address: in parts when any part column of the row is filled (`street`, `city`, ...;
+    /// `foreign_address` too where `foreign_ok`), otherwise the text of `text_col` (required,
+    /// 5 to `max` characters), read as a US address. A problem names the column at fault with
+    /// the address's field code.
+    fn address(
+        &mut self,
+        text_col: &'static str,
+        max: usize,
+        multiline: bool,
+        foreign_ok: bool,
+    ) -> Option<Address> {
+        let foreign = if foreign_ok {
+            self.raw("foreign_address")
+        } else {
+            None
+        };
+        let in_parts = foreign.is_some() || ADDRESS_PARTS.iter().any(|c| self.raw(c).is_some());
+        if in_parts {
+            let mut part = |c: &'static str| self.text(c, 400, c == "foreign_address");
+            let given = Address {
+                house_number: part("house_number"),
+                pre_direction: part("pre_direction"),
+                street: part("street").unwrap_or_default(),
+                suffix: part("suffix"),
+                post_direction: part("post_direction"),
+                unit: part("unit"),
+                city: part("city"),
+                state: part("state"),
+                zip: part("zip"),
+                zip4: part("zip4"),
+                foreign: if foreign_ok {
+                    part("foreign_address")
+                } else {
+                    None
+                },
+            };
+            let column = |part: &str| {
+                ADDRESS_PARTS
+                    .iter()
+                    .find(|c| **c == part)
+                    .copied()
+                    .unwrap_or("foreign_address")
+            };
+            return match given.normalized() {
+                Ok(a) => Some(a),
+                Err((part, e)) => {
+                    self.bad(column(part), e.code(), address_problem(e));
+                    None
+                }
+            };
+        }
+        let text = self.req_text(text_col, 5, max, multiline);
+        if text.is_empty() {
+            return None;
+        }
+        match Address::parse(&text).and_then(|a| a.normalized().map_err(|(_, e)| e)) {
+            Ok(a) if a.is_foreign() && !foreign_ok => {
+                let e = AddressError::Foreign;
+                self.bad(text_col, e.code(), address_problem(e));
+                None
+            }
+            Ok(a) => Some(a),
+            Err(e) => {
+                self.bad(text_col, e.code(), address_problem(e));
+                None
+            }
+        }
+    }
+
     /// A legacy id: 1 to 40 letters, digits, `.`, `_` or `-`.
     fn legacy(&mut self, col: &'static str, required: bool) -> Option<String> {
         let s = if required {
@@ -306,6 +376,21 @@ impl<'a> Cells<'a> {
 }
 
 /// `YYYY-MM-DD`, a real date between 1900 and 2100.
+/// What is wrong with an address, for a problem's message.
+fn address_problem(e: AddressError) -> &'static str {
+    match e {
+        AddressError::Empty => "is required",
+        AddressError::NoStreet => "has no street: give the house number and street",
+        AddressError::BadZip => "is not a ZIP code (five digits; ZIP+4 four more)",
+        AddressError::BadState => "is not a two-letter state code",
+        AddressError::BadDirection => "is not a direction (N, S, E, W, NE, NW, SE, SW)",
+        AddressError::Length => "is too long",
+        AddressError::Foreign => {
+            "is an address outside the United States, which is not allowed here (or is given with US parts)"
+        }
+    }
+}
+
 pub(super) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let b = s.as_bytes();
     let shape = b.len() == 10
@@ -514,10 +599,7 @@ pub(super) fn parse_sheet<T: Record>(text: &str, p: &mut Problems, today: NaiveD
         }
     }
     for (i, cell) in header.iter().enumerate() {
-        let name = cell
-            .trim()
-            .trim_start_matches('\u{feff}')
-            .to_ascii_lowercase();
+        let name = kind.column_name(cell);
         match columns.iter().find(|(c, _)| *c == name) {
             Some((c, _)) if idx.contains_key(c) => {
                 p.add(
@@ -562,6 +644,21 @@ pub(super) fn parse_sheet<T: Record>(text: &str, p: &mut Problems, today: NaiveD
                 c,
                 FieldCode::MissingColumn,
                 "the header lacks this required column",
+            );
+            header_ok = false;
+        }
+    }
+    for group in kind.one_of() {
+        if !group.iter().any(|c| idx.contains_key(c)) {
+            p.add(
+                file,
+                header_line,
+                group[0],
+                FieldCode::MissingColumn,
+                format!(
+                    "the header lacks this column (or the address in parts: {})",
+                    group[1..].join(", ")
+                ),
             );
             header_ok = false;
         }
@@ -669,6 +766,8 @@ pub(super) struct Customer {
     pub(super) notify_email: bool,
     pub(super) notify_text: bool,
     pub(super) notify_mail: bool,
+    #[diesel(embed)]
+    pub(super) mailing: crate::db::models::MailingAddress,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -683,6 +782,8 @@ pub(super) struct Premise {
     pub(super) read_sequence: i32,
     pub(super) dwelling_units: i32,
     pub(super) notes: Option<String>,
+    #[diesel(embed)]
+    pub(super) service: crate::db::models::ServiceAddress,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -863,7 +964,7 @@ impl Record for Customer {
         let id = customer_id(&legacy);
         c.claim("legacy_id", id.clone(), &legacy);
         let name = c.req_text("name", 1, 200, false);
-        let mailing_address = c.req_text("mailing_address", 5, 400, true);
+        let mailing = c.address("mailing_address", 400, true, true);
         let is_organisation = c.bool("is_organisation", false);
         let phone = c.text("phone", 30, false);
         let phone_alt = c.text("phone_alt", 30, false);
@@ -893,7 +994,8 @@ impl Record for Customer {
             id,
             name,
             is_organisation,
-            mailing_address,
+            mailing_address: mailing.as_ref().map(Address::one_line).unwrap_or_default(),
+            mailing: mailing.as_ref().map(Into::into).unwrap_or_default(),
             phone,
             phone_alt,
             email,
@@ -913,9 +1015,11 @@ impl Record for PremiseIn {
         let legacy = c.legacy("legacy_id", true)?;
         let id = premise_id(&legacy);
         c.claim("legacy_id", id.clone(), &legacy);
+        let service = c.address("service_address", 200, false, false);
         let rec = Premise {
             id,
-            service_address: c.req_text("service_address", 5, 200, false),
+            service_address: service.as_ref().map(Address::one_line).unwrap_or_default(),
+            service: service.as_ref().map(Into::into).unwrap_or_default(),
             parcel: c.text("parcel", 40, false),
             inside_city: c.bool("inside_city", true),
             cycle_id: String::new(),

@@ -4,7 +4,7 @@ use cistern_shared::meters::RegisterCode;
 use cistern_shared::FieldCode;
 use rust_decimal::Decimal;
 
-use crate::db::schema::{customers, cycles, meter_registers};
+use crate::db::schema::{customers, cycles, meter_registers, premises};
 
 fn batch(list: &[(&str, &str)]) -> ImportFiles {
     ImportFiles::from_texts(
@@ -102,7 +102,9 @@ fn a_clean_file_parses_with_multi_line_addresses() {
     let first = &b.customers.rows[0];
     assert_eq!(first.line, 2);
     assert_eq!(first.rec.id, "cus-LC1");
-    assert_eq!(first.rec.mailing_address, "12 Elm St\nKeizer OR 97303");
+    // Stored in parts, with the one display form as text.
+    assert_eq!(first.rec.mailing_address, "12 Elm St, Keizer OR 97303");
+    assert_eq!(first.rec.mailing.city.as_deref(), Some("Keizer"));
     assert!(first.rec.notify_mail && !first.rec.notify_email);
     // The second record starts on line 4: the first one spans two lines.
     assert_eq!(b.customers.rows[1].line, 4);
@@ -310,6 +312,133 @@ fn reads_and_money_are_checked() {
 }
 
 #[test]
+fn addresses_are_read_in_parts_under_their_usual_names_or_on_one_line() {
+    // Split columns under the names legacy systems give them; a row without parts falls
+    // back on the one-line column.
+    let customers = "legacy_id,name,House Number,Pre-Dir,Street Name,Street Type,Post Dir,Apt,City,State,ZIP Code,ZIP+4,mailing_address\n\
+        C1,Ana,1208 1/2,north,Main,Street,,Apt 3,Lyons,or,97358,0042,\n\
+        C2,Bo,,,PO Box 12,,,,Mehama,OR,97384,,\n\
+        C3,Cy,,,,,,,,,,,\"123-45 Queens Blvd #3F\nForest Hills NY 11375\"\n\
+        C4,Di,,,,,,,,,,,RR 2 Box 15 Lyons OR 97358\n\
+        C5,Ed,500,,Center,St,NE,# 210,Salem,OR,97301,,ignored when parts are given\n";
+    let premises = "legacy_id,Service Address,cycle_code,route,read_sequence\n\
+        P1,4455 Wheatland Rd N Keizer OR 97303,C1,01,10\n\
+        P2,220 Birch Ave Unit A,C1,01,20\n";
+    let f = batch(&[("customers.csv", customers), ("premises.csv", premises)]);
+    let mut p = Problems::default();
+    let b = parse_batch(&f, &mut p, today());
+    assert!(p.is_empty(), "{:?}", p.list);
+    let shown: Vec<&str> = b
+        .customers
+        .rows
+        .iter()
+        .map(|r| r.rec.mailing_address.as_str())
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            "1208 1/2 N Main St Apt 3, Lyons OR 97358-0042",
+            "PO Box 12, Mehama OR 97384",
+            "123-45 Queens Blvd # 3F, Forest Hills NY 11375",
+            "RR 2 Box 15, Lyons OR 97358",
+            "500 Center St NE # 210, Salem OR 97301",
+        ]
+    );
+    let first = &b.customers.rows[0].rec.mailing;
+    assert_eq!(
+        (
+            first.house_number.as_deref(),
+            first.pre_direction.as_deref(),
+            first.suffix.as_deref(),
+            first.state.as_deref(),
+            first.zip4.as_deref()
+        ),
+        (
+            Some("1208 1/2"),
+            Some("N"),
+            Some("St"),
+            Some("OR"),
+            Some("0042")
+        )
+    );
+    assert_eq!(
+        b.customers.rows[2].rec.mailing.unit.as_deref(),
+        Some("# 3F")
+    );
+    assert_eq!(b.customers.rows[3].rec.mailing.house_number, None);
+    let p1 = &b.premises.rows[0].rec.rec.service;
+    assert_eq!(
+        (
+            p1.street.as_deref(),
+            p1.post_direction.as_deref(),
+            p1.city.as_deref()
+        ),
+        (Some("Wheatland"), Some("N"), Some("Keizer"))
+    );
+    let p2 = &b.premises.rows[1].rec.rec.service;
+    assert_eq!(
+        (p2.unit.as_deref(), p2.city.as_deref()),
+        (Some("Unit A"), None)
+    );
+}
+
+#[test]
+fn an_address_that_is_not_one_is_a_problem_on_its_column() {
+    let customers = "legacy_id,name,mailing_address,street,city,state,zip,zip4,foreign_address\n\
+        C1,Ana,\"Salem OR 97301\",,,,,,\n\
+        C2,Bo,,Elm,Salem,Oregano,97301,,\n\
+        C3,Cy,,Elm,Salem,OR,9730,,\n\
+        C4,Di,,Elm,Salem,OR,97301,12,\n\
+        C5,Ed,,,,,,,\"Calle 5 de Mayo 123\n68000 Oaxaca\nMexico\"\n\
+        C6,Flo,,Elm,,,,,Mexico\n";
+    let premises = "legacy_id,service_address,cycle_code,route,read_sequence\n\
+        P1,\"200 Bay St, Toronto ON M5J 2J2, Canada\",C1,01,10\n\
+        P2,\"12 Elm St, Keizer OR 9730\",C1,01,20\n";
+    let f = batch(&[("customers.csv", customers), ("premises.csv", premises)]);
+    let found = parse_problems(&f);
+    let expected = [
+        ("customers.csv", 2, "mailing_address", "address_street"),
+        ("customers.csv", 3, "state", "address_state"),
+        ("customers.csv", 4, "zip", "address_zip"),
+        ("customers.csv", 5, "zip4", "address_zip"),
+        ("customers.csv", 9, "foreign_address", "address_foreign"),
+        ("premises.csv", 2, "service_address", "address_foreign"),
+        ("premises.csv", 3, "service_address", "address_zip"),
+    ];
+    for (file, row, field, code) in expected {
+        assert!(
+            has(&found, file, row, field, FieldCode::parse(code).unwrap()),
+            "{file} {row} {field} {code}: {found:?}"
+        );
+    }
+    assert_eq!(found.len(), expected.len(), "{found:?}");
+    // A header with neither form of the address.
+    let f = batch(&[(
+        "customers.csv",
+        "legacy_id,name,phone\nC1,Ana,503-555-0100\n",
+    )]);
+    assert!(has(
+        &parse_problems(&f),
+        "customers.csv",
+        1,
+        "mailing_address",
+        FieldCode::MissingColumn
+    ));
+    // Two names of one column.
+    let f = batch(&[(
+        "customers.csv",
+        "legacy_id,name,zip,ZIP Code,street\nC1,Ana,97301,97301,Elm\n",
+    )]);
+    assert!(has(
+        &parse_problems(&f),
+        "customers.csv",
+        1,
+        "zip",
+        FieldCode::DuplicateColumn
+    ));
+}
+
+#[test]
 fn problems_are_capped_but_all_counted() {
     let mut text = String::from("legacy_id,name,mailing_address\n");
     for i in 0..(MAX_PROBLEMS + 50) {
@@ -390,6 +519,101 @@ fn references_must_resolve_in_the_batch_or_the_database() {
     assert_eq!(r.outcome, ImportOutcome::Imported, "{:?}", r.problems);
     let r = run_on(&pool, &[("accounts.csv", ACCOUNTS)], false);
     assert_eq!(r.outcome, ImportOutcome::Imported, "{:?}", r.problems);
+}
+
+/// The documented sample city's customers and premises (docs/import-samples) import with
+/// every address in parts (the whole city over HTTP: tests/api/imports.rs).
+#[test]
+fn the_sample_city_imports_with_its_addresses_in_parts() {
+    let pool = pool();
+    diesel::insert_into(cycles::table)
+        .values((
+            cycles::id.eq("cyc-2"),
+            cycles::code.eq("C2"),
+            cycles::name.eq("Cycle 2"),
+            cycles::months_per_bill.eq(1),
+        ))
+        .execute(&mut *pool.get().unwrap())
+        .unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/import-samples");
+    let files: Vec<(String, String)> = [FileKind::Customers, FileKind::Premises]
+        .iter()
+        .map(|k| {
+            let name = k.file_name();
+            let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+            (name.to_owned(), text)
+        })
+        .collect();
+    let list: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let r = run_on(&pool, &list, false);
+    assert_eq!(r.outcome, ImportOutcome::Imported, "{:?}", r.problems);
+    let mut c = pool.get().unwrap();
+    let unsplit: i64 = customers::table
+        .filter(customers::street.is_null())
+        .count()
+        .get_result(&mut *c)
+        .unwrap();
+    assert_eq!(unsplit, 0);
+    let unsplit: i64 = premises::table
+        .filter(premises::street.is_null())
+        .count()
+        .get_result(&mut *c)
+        .unwrap();
+    assert_eq!(unsplit, 0);
+    let po: (String, Option<String>, Option<String>, Option<String>) = customers::table
+        .find("cus-L10002")
+        .select((
+            customers::mailing_address,
+            customers::street,
+            customers::city,
+            customers::zip,
+        ))
+        .first(&mut *c)
+        .unwrap();
+    assert_eq!(
+        po,
+        (
+            "PO Box 88, Riverbend OR 97351".into(),
+            Some("PO Box 88".into()),
+            Some("Riverbend".into()),
+            Some("97351".into())
+        )
+    );
+    let unit: (Option<String>, Option<String>, Option<String>) = customers::table
+        .find("cus-L10008")
+        .select((customers::house_number, customers::street, customers::unit))
+        .first(&mut *c)
+        .unwrap();
+    assert_eq!(
+        unit,
+        (
+            Some("220".into()),
+            Some("Birch".into()),
+            Some("Unit A".into())
+        )
+    );
+    let service: (String, Option<String>, Option<String>, Option<String>) = premises::table
+        .find("prm-LP-0006")
+        .select((
+            premises::service_address,
+            premises::house_number,
+            premises::suffix,
+            premises::city,
+        ))
+        .first(&mut *c)
+        .unwrap();
+    assert_eq!(
+        service,
+        (
+            "1203 River Rd, Riverbend OR 97351".into(),
+            Some("1203".into()),
+            Some("Rd".into()),
+            Some("Riverbend".into())
+        )
+    );
 }
 
 #[test]

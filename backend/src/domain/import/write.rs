@@ -12,6 +12,7 @@ use diesel::upsert::excluded;
 use super::parse::*;
 use super::plan::*;
 use super::{LOOKUP_CHUNK, MAX_BINDS, MAX_ROWS_PER_STATEMENT};
+use crate::db::models::{MailingAddress, ServiceAddress};
 use crate::db::schema::{
     accounts, customers, meter_reads, meter_registers, meters, premises, services, winter_averages,
 };
@@ -50,6 +51,8 @@ struct CustomerRow<'a> {
     notify_mail: bool,
     created_at: NaiveDateTime,
     updated_at: Option<NaiveDateTime>,
+    #[diesel(embed)]
+    mailing: MailingAddress,
 }
 
 #[derive(Insertable)]
@@ -66,6 +69,8 @@ struct PremiseRow<'a> {
     notes: Option<&'a str>,
     created_at: NaiveDateTime,
     updated_at: Option<NaiveDateTime>,
+    #[diesel(embed)]
+    service: ServiceAddress,
 }
 
 #[derive(Insertable)]
@@ -192,13 +197,14 @@ pub(super) fn write(tx: &mut WriteTx<'_>, plan: &Plan, actor: &Actor) -> QueryRe
             notify_mail: c.notify_mail,
             created_at: now,
             updated_at: stamp(a, now),
+            mailing: c.mailing.clone(),
         })
         .collect();
     upsert_rows!(
         tx,
         rows,
         customers,
-        13,
+        24,
         (id),
         [
             name,
@@ -212,6 +218,17 @@ pub(super) fn write(tx: &mut WriteTx<'_>, plan: &Plan, actor: &Actor) -> QueryRe
             notify_text,
             notify_mail,
             updated_at,
+            house_number,
+            pre_direction,
+            street,
+            suffix,
+            post_direction,
+            unit,
+            city,
+            state,
+            zip,
+            zip4,
+            foreign_address,
         ]
     );
 
@@ -228,13 +245,14 @@ pub(super) fn write(tx: &mut WriteTx<'_>, plan: &Plan, actor: &Actor) -> QueryRe
             notes: p.notes.as_deref(),
             created_at: now,
             updated_at: stamp(a, now),
+            service: p.service.clone(),
         })
         .collect();
     upsert_rows!(
         tx,
         rows,
         premises,
-        11,
+        21,
         (id),
         [
             service_address,
@@ -246,6 +264,16 @@ pub(super) fn write(tx: &mut WriteTx<'_>, plan: &Plan, actor: &Actor) -> QueryRe
             dwelling_units,
             notes,
             updated_at,
+            house_number,
+            pre_direction,
+            street,
+            suffix,
+            post_direction,
+            unit,
+            city,
+            state,
+            zip,
+            zip4,
         ]
     );
 
