@@ -284,8 +284,9 @@ pub fn overview(c: &mut DbConnection, who: &Principal, id: &str) -> ApiResult<Ac
     let meters = meters::installed_at(c, &premise_id)?;
     let services = services::services_of(c, &premise_id)?;
     let notes = notes::notes_of(c, id)?;
-    let open_orders = orders::list_filtered(
+    let open_orders = orders::list(
         c,
+        orders::OrderViewer::of(who),
         &orders::OrderFilter {
             premise_id: Some(premise_id),
             status: Some(OrderStatus::Open),

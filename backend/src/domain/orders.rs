@@ -65,7 +65,44 @@ fn distinct_ids<'a>(ids: impl Iterator<Item = &'a Option<String>>) -> Vec<String
     v
 }
 
-pub fn list_filtered(c: &mut DbConnection, f: &OrderFilter) -> ApiResult<Vec<ServiceOrderDto>> {
+/// Whose service orders a caller may see. A field user sees only the orders assigned to them
+/// (an order carries access instructions and its assignee), wherever orders are listed: the
+/// order board, a premise, an account overview. Everyone else who may read orders sees all.
+#[derive(Debug, Clone, Copy)]
+pub enum OrderViewer<'a> {
+    All,
+    AssignedTo(&'a str),
+}
+
+impl<'a> OrderViewer<'a> {
+    pub fn of(who: &'a Principal) -> OrderViewer<'a> {
+        if who.role == Role::Field {
+            OrderViewer::AssignedTo(&who.user_id)
+        } else {
+            OrderViewer::All
+        }
+    }
+}
+
+/// The orders `f` selects that `viewer` may see.
+pub fn list(
+    c: &mut DbConnection,
+    viewer: OrderViewer<'_>,
+    f: &OrderFilter,
+) -> ApiResult<Vec<ServiceOrderDto>> {
+    match viewer {
+        OrderViewer::All => list_filtered(c, f),
+        OrderViewer::AssignedTo(user_id) => list_filtered(
+            c,
+            &OrderFilter {
+                assigned_to: Some(user_id.to_owned()),
+                ..f.clone()
+            },
+        ),
+    }
+}
+
+fn list_filtered(c: &mut DbConnection, f: &OrderFilter) -> ApiResult<Vec<ServiceOrderDto>> {
     let mut q = service_orders::table
         .inner_join(premises::table)
         .select(OrderAtPremise::as_select())

@@ -16,7 +16,7 @@ use crate::db::{now, DbConnection, WriteTx};
 use crate::domain::accounts::{self as account_list, AccountFilter};
 use crate::domain::audit::{self, Actor, Change};
 use crate::domain::moves::OPEN_STATUSES;
-use crate::domain::orders::{self, OrderFilter};
+use crate::domain::orders::{self, OrderFilter, OrderViewer};
 use crate::domain::{meters as meter_list, new_id, paging, sdcs, services};
 use crate::error::{ApiError, ApiResult};
 
@@ -93,7 +93,7 @@ pub fn update_premise(
             reason: None,
         },
     )?;
-    get_premise(tx, id)
+    get_premise(tx, OrderViewer::All, id)
 }
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
@@ -179,14 +179,20 @@ pub fn list_premises(c: &mut DbConnection, q: &PremiseQuery) -> ApiResult<Page<P
     })
 }
 
-pub fn get_premise(c: &mut DbConnection, id: &str) -> ApiResult<PremiseDetailDto> {
+/// One premise as `viewer` may see it (a field user sees only their own open orders there).
+pub fn get_premise(
+    c: &mut DbConnection,
+    viewer: OrderViewer<'_>,
+    id: &str,
+) -> ApiResult<PremiseDetailDto> {
     let (p, cycle_code) = premise_row(c, id)?;
     let meters = meter_list::installed_at(c, id)?;
     let services = services::services_of(c, id)?;
     let accounts = account_list::summaries(c, AccountFilter::Premise(id))?;
     let sdc_charges = sdcs::sdc_of(c, id)?;
-    let open_orders = orders::list_filtered(
+    let open_orders = orders::list(
         c,
+        viewer,
         &OrderFilter {
             premise_id: Some(id.to_owned()),
             status: Some(OrderStatus::Open),

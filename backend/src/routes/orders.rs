@@ -3,7 +3,7 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use cistern_shared::orders::*;
-use cistern_shared::{Problem, Role};
+use cistern_shared::Problem;
 
 use crate::auth::{Allow, Clerks, FieldWork, Leads, Staff};
 use crate::domain::audit::Actor;
@@ -21,11 +21,12 @@ pub async fn list(
     q: web::Query<OrderFilter>,
 ) -> ApiResult<HttpResponse> {
     let mut f = q.into_inner();
-    if who.role == Role::Field || f.assigned_to.as_deref() == Some("me") {
+    if f.assigned_to.as_deref() == Some("me") {
         f.assigned_to = Some(who.user_id.clone());
     }
     let list = blocking(&state, move |s| {
-        s.pool.read(|c| orders::list_filtered(c, &f))
+        s.pool
+            .read(|c| orders::list(c, orders::OrderViewer::of(&who), &f))
     })
     .await?;
     Ok(HttpResponse::Ok().json(list))

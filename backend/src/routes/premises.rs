@@ -10,6 +10,7 @@ use cistern_shared::Problem;
 
 use crate::auth::{AccountReaders, Allow, Clerks};
 use crate::domain::audit::Actor;
+use crate::domain::orders::OrderViewer;
 use crate::domain::premises;
 use crate::error::{validate, ApiError, ApiResult};
 use crate::startup::{blocking, AppState, RequestId};
@@ -39,12 +40,13 @@ pub async fn list_premises(
 #[get("/api/v1/premises/{id}")]
 pub async fn get_premise(
     state: web::Data<AppState>,
-    _who: Allow<AccountReaders>,
+    who: Allow<AccountReaders>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let p = blocking(&state, move |s| {
-        s.pool.read(|c| premises::get_premise(c, &id))
+        s.pool
+            .read(|c| premises::get_premise(c, OrderViewer::of(&who), &id))
     })
     .await?;
     Ok(HttpResponse::Ok().json(p))
@@ -66,7 +68,7 @@ pub async fn create_premise(
     let p = blocking(&state, move |s| {
         s.pool.write(|tx| {
             let id = premises::create_premise(tx, &actor, &body)?;
-            premises::get_premise(tx, &id)
+            premises::get_premise(tx, OrderViewer::All, &id)
         })
     })
     .await?;

@@ -526,6 +526,37 @@ async fn service_orders_warn_of_duplicates_and_field_users_see_their_own(db: Db)
         )
         .await;
     assert_problem(&not_theirs, 404, "not_found");
+    // Nor anywhere else orders are listed: the premise page and the account overview show a
+    // field user their own orders only (an order carries access instructions and assignee).
+    let ids_of = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let first_id = first.body["id"].as_str().unwrap().to_owned();
+    let second_id = second.body["id"].as_str().unwrap().to_owned();
+    let as_lead = app.get("/api/v1/premises/prm-00010", &lead).await;
+    assert!(ids_of(&as_lead.body["open_orders"]).contains(&second_id));
+    let as_field = app.get("/api/v1/premises/prm-00010", &field).await;
+    assert_eq!(as_field.status, 200, "{}", as_field.text);
+    let seen = ids_of(&as_field.body["open_orders"]);
+    assert!(
+        seen.contains(&first_id) && !seen.contains(&second_id),
+        "{seen:?}"
+    );
+    let account = as_lead.body["accounts"][0]["id"]
+        .as_str()
+        .expect("the demo premise has an account")
+        .to_owned();
+    let overview = format!("/api/v1/accounts/{account}/overview");
+    assert!(ids_of(&app.get(&overview, &lead).await.body["open_orders"]).contains(&second_id));
+    let seen = ids_of(&app.get(&overview, &field).await.body["open_orders"]);
+    assert!(
+        seen.contains(&first_id) && !seen.contains(&second_id),
+        "{seen:?}"
+    );
     // The lead's board shows both; a clerk may not assign.
     let board = app
         .get(
