@@ -17,7 +17,7 @@ use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::db::models::{sessions::Session, users::User};
+use crate::db::models::{api_keys::ApiKey, sessions::Session, users::User};
 use crate::db::schema::{api_keys, sessions, users};
 use crate::error::{ApiError, ApiResult};
 use crate::startup::AppState;
@@ -351,9 +351,26 @@ pub struct Principal {
     pub customer_id: Option<String>,
     /// The session behind a bearer token; `None` for API keys.
     pub session_id: Option<String>,
+    /// For an API key limited to named operations: their operationIds. `None`: every
+    /// operation the role admits.
+    pub operations: Option<Vec<String>>,
 }
 
 impl Principal {
+    /// Refuses (403) a key limited to named operations when this request is not one of them.
+    pub fn require_operation(&self, req: &HttpRequest) -> ApiResult<()> {
+        let Some(allowed) = &self.operations else {
+            return Ok(());
+        };
+        let id = req.match_pattern().and_then(|template| {
+            crate::openapi::operation_index().operation_id(req.method().as_str(), &template)
+        });
+        match id {
+            Some(id) if allowed.iter().any(|a| a == id) => Ok(()),
+            _ => Err(ApiError::forbidden()),
+        }
+    }
+
     /// Refuses (403) unless the caller has one of `roles`.
     pub fn require(&self, roles: &[Role]) -> ApiResult<()> {
         if roles.contains(&self.role) {
@@ -473,29 +490,53 @@ fn principal_for_session(pool: &crate::db::DbPool, claims: &Claims) -> ApiResult
         role: user.role,
         customer_id: user.customer_id,
         session_id: Some(claims.sid.clone()),
+        operations: None,
     })
 }
 
 fn principal_for_api_key(pool: &crate::db::DbPool, key: &str) -> ApiResult<Principal> {
-    let user = pool.read(|c| -> ApiResult<Option<User>> {
+    let now = crate::db::now();
+    let found = pool.read(|c| -> ApiResult<Option<(ApiKey, User)>> {
         Ok(api_keys::table
             .inner_join(users::table)
             .filter(api_keys::key_hash.eq(token_hash(key)))
             .filter(api_keys::revoked_at.is_null())
-            .select(User::as_select())
+            .select((ApiKey::as_select(), User::as_select()))
             .first(c.db())
             .optional()?)
     })?;
-    match user {
-        Some(user) if user.active => Ok(Principal {
-            user_id: user.id,
-            username: user.username,
-            role: user.role,
-            customer_id: None,
-            session_id: None,
-        }),
-        _ => Err(ApiError::new(ErrorCode::Unauthenticated)),
+    let Some((api_key, user)) = found else {
+        return Err(ApiError::new(ErrorCode::Unauthenticated));
+    };
+    if !user.active || api_key.expires_at.is_some_and(|t| t <= now) {
+        return Err(ApiError::new(ErrorCode::Unauthenticated));
     }
+    // Last use, to the minute: one small write a minute per key, not one per request.
+    let stale = api_key
+        .last_used_at
+        .is_none_or(|t| now - t >= chrono::Duration::minutes(1));
+    if stale {
+        let id = api_key.id.clone();
+        pool.write(|tx| -> ApiResult<()> {
+            diesel::update(api_keys::table.find(&id))
+                .filter(
+                    api_keys::last_used_at
+                        .is_null()
+                        .or(api_keys::last_used_at.lt(now - chrono::Duration::minutes(1))),
+                )
+                .set(api_keys::last_used_at.eq(Some(now)))
+                .execute(tx.db())?;
+            Ok(())
+        })?;
+    }
+    Ok(Principal {
+        user_id: user.id,
+        username: user.username,
+        role: user.role,
+        customer_id: None,
+        session_id: None,
+        operations: api_key.operation_list(),
+    })
 }
 
 #[cfg(test)]
@@ -717,8 +758,9 @@ impl<R: RoleSet + 'static> FromRequest for Allow<R> {
         let checked = Principal::from_request(req, payload)
             .into_inner()
             .and_then(|p| {
-                p.require(R::ROLES)
-                    .map(|()| Allow(p, std::marker::PhantomData))
+                p.require(R::ROLES)?;
+                p.require_operation(req)?;
+                Ok(Allow(p, std::marker::PhantomData))
             });
         std::future::ready(checked)
     }

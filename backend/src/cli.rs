@@ -146,7 +146,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 let key = state
                     .pool
                     .write(|tx| {
-                        crate::domain::users::create_api_key(tx, &Actor::system("cli"), &user.id)
+                        let first = cistern_shared::dto::CreateApiKeyRequest {
+                            name: "first key".into(),
+                            ..Default::default()
+                        };
+                        crate::domain::users::create_api_key(
+                            tx,
+                            &Actor::system("cli"),
+                            &user.id,
+                            &first,
+                        )
                     })
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
                 println!("API key (shown once): {}", key.key);

@@ -213,6 +213,68 @@ pub fn spec_json() -> String {
     s
 }
 
+/// Each operation's `operationId` by method and path template, and which ones integrators may
+/// call: what an API key limited to named operations is checked against.
+pub struct OperationIndex {
+    by_route: std::collections::HashMap<(String, String), String>,
+    for_integrators: std::collections::BTreeSet<String>,
+}
+
+impl OperationIndex {
+    pub fn from_spec(spec: &utoipa::openapi::OpenApi) -> OperationIndex {
+        let json = serde_json::to_value(spec).unwrap_or_default();
+        let mut by_route = std::collections::HashMap::new();
+        let mut for_integrators = std::collections::BTreeSet::new();
+        let paths = json.get("paths").and_then(|p| p.as_object());
+        for (template, item) in paths.into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let Some(id) = op.get("operationId").and_then(|i| i.as_str()) else {
+                    continue;
+                };
+                by_route.insert(
+                    (method.to_ascii_uppercase(), template.clone()),
+                    id.to_owned(),
+                );
+                let admits_integrators = op
+                    .get("security")
+                    .and_then(|s| s.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|req| req.as_object())
+                    .flat_map(|req| req.values())
+                    .filter_map(|roles| roles.as_array())
+                    .flatten()
+                    .any(|r| r == "integrator");
+                if admits_integrators {
+                    for_integrators.insert(id.to_owned());
+                }
+            }
+        }
+        OperationIndex {
+            by_route,
+            for_integrators,
+        }
+    }
+
+    /// The operation a request matched, by its method and the route's path template.
+    pub fn operation_id(&self, method: &str, template: &str) -> Option<&str> {
+        self.by_route
+            .get(&(method.to_ascii_uppercase(), template.to_owned()))
+            .map(String::as_str)
+    }
+
+    /// The operations an integrator's key may be limited to.
+    pub fn integrators_may_call(&self, id: &str) -> bool {
+        self.for_integrators.contains(id)
+    }
+}
+
+/// The index of this build's document, made once.
+pub fn operation_index() -> &'static OperationIndex {
+    static INDEX: std::sync::OnceLock<OperationIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| OperationIndex::from_spec(&ApiDoc::openapi()))
+}
+
 /// Which methods each documented path answers: lets unmatched requests get 405 vs 404.
 pub struct RouteTable {
     routes: Vec<(Vec<Option<String>>, Vec<String>)>,

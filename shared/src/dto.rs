@@ -154,15 +154,63 @@ pub struct ResetPasswordRequest {
     pub new_password: String,
 }
 
+/// `POST /users/{id}/api-keys`: a key for an integrator user.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema, Validate))]
+pub struct CreateApiKeyRequest {
+    /// What the key is for, to recognise it in the list ("Lobby kiosk", "Bank lockbox").
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 80, code = "length"))
+    )]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 80))]
+    pub name: String,
+    /// When the key stops working; none for a key that works until revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Limit the key to these operations (the `operationId`s of this API document that the
+    /// integrator role may call): least privilege for, e.g., a kiosk that only shows
+    /// balances. None: every operation the integrator role admits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "server",
+        validate(length(min = 1, max = 100, code = "length"))
+    )]
+    pub operations: Option<Vec<String>>,
+}
+
+/// An API key as administrators see it: never the key itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct ApiKeyDto {
+    pub id: String,
+    /// The first characters, to recognise the key.
+    pub prefix: String,
+    pub name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The last request made with the key (to the minute).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The operations the key is limited to; absent: every operation of its role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<String>>,
+}
+
 /// A new API key. The key itself is shown only once; the server keeps only its hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema))]
 pub struct ApiKeyCreated {
     pub id: String,
-    /// Send as `X-Api-Key: <key>`.
+    /// Send as `X-Api-Key: <key>`. Shown this once: store it now.
     pub key: String,
     /// The first characters, to recognise the key in lists.
     pub prefix: String,
+    /// The key as the list shows it.
+    pub details: ApiKeyDto,
 }
 
 #[cfg(feature = "server")]

@@ -123,6 +123,10 @@ diesel::table! {
         key_hash -> Text,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        name -> Text,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        operations -> Nullable<Text>,
     }
 }
 

@@ -264,6 +264,7 @@ pub fn move_in(
         role: Role::Admin,
         customer_id: None,
         session_id: None,
+        operations: None,
     };
     Ok(MoveInResult {
         account: crate::domain::accounts::get(tx, &system, &account_id)?,

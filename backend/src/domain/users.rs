@@ -1,7 +1,10 @@
 //! Users, sign-in, sessions and API keys.
 
 use chrono::Duration;
-use cistern_shared::dto::{ApiKeyCreated, CreateUserRequest, Page, UpdateUserRequest, UserDto};
+use cistern_shared::dto::{
+    ApiKeyCreated, ApiKeyDto, CreateApiKeyRequest, CreateUserRequest, Page, UpdateUserRequest,
+    UserDto,
+};
 use cistern_shared::FieldCode;
 use cistern_shared::{ErrorCode, Role};
 use diesel::prelude::*;
@@ -698,6 +701,7 @@ pub fn create_api_key(
     tx: &mut WriteTx<'_>,
     actor: &Actor,
     user_id: &str,
+    req: &CreateApiKeyRequest,
 ) -> ApiResult<ApiKeyCreated> {
     let user = find_by_id(tx, user_id)?;
     if user.role != Role::Integrator {
@@ -706,18 +710,49 @@ pub fn create_api_key(
             "API keys are for integrator users only",
         ));
     }
+    let t = now();
+    let expires_at = req.expires_at.map(|e| e.naive_utc());
+    if expires_at.is_some_and(|e| e <= t) {
+        return Err(ApiError::field(
+            "expires_at",
+            FieldCode::Range,
+            "must be in the future",
+        ));
+    }
+    let index = crate::openapi::operation_index();
+    let mut operations: Option<Vec<String>> = None;
+    if let Some(list) = &req.operations {
+        for (i, op) in list.iter().enumerate() {
+            if !index.integrators_may_call(op) {
+                return Err(ApiError::field(
+                    &format!("operations[{i}]"),
+                    FieldCode::UnknownValue,
+                    format!("`{op}` is not an operationId integrators may call"),
+                ));
+            }
+        }
+        let mut ops = list.clone();
+        ops.sort();
+        ops.dedup();
+        operations = Some(ops);
+    }
     let key = format!("cst_{}", random_token(30));
     let row = ApiKey {
         id: new_id(),
         user_id: user_id.to_owned(),
         prefix: key.chars().take(10).collect(),
         key_hash: token_hash(&key),
-        created_at: now(),
+        created_at: t,
         revoked_at: None,
+        name: req.name.trim().to_owned(),
+        expires_at,
+        last_used_at: None,
+        operations: operations.map(|o| o.join(" ")),
     };
     diesel::insert_into(api_keys::table)
         .values(&row)
         .execute(tx.db())?;
+    let details = ApiKeyDto::from(&row);
     audit::record(
         tx,
         actor,
@@ -726,7 +761,7 @@ pub fn create_api_key(
             entity_type: "user",
             entity_id: user_id,
             before: None,
-            after: Some(serde_json::json!({ "api_key_id": row.id, "prefix": row.prefix })),
+            after: audit::snapshot(&details),
             reason: None,
         },
     )?;
@@ -734,5 +769,58 @@ pub fn create_api_key(
         id: row.id,
         key,
         prefix: row.prefix,
+        details,
     })
+}
+
+/// An integrator's keys, newest first (never the keys themselves).
+pub fn api_keys_of(c: &mut DbConnection, user_id: &str) -> ApiResult<Vec<ApiKeyDto>> {
+    find_by_id(c, user_id)?;
+    let rows: Vec<ApiKey> = api_keys::table
+        .filter(api_keys::user_id.eq(user_id))
+        .order((api_keys::created_at.desc(), api_keys::id.desc()))
+        .select(ApiKey::as_select())
+        .load(c)?;
+    Ok(rows.iter().map(ApiKeyDto::from).collect())
+}
+
+/// Revokes one key at once; the integrator's other keys keep working. Revoking a revoked key
+/// changes nothing and answers it as it is.
+pub fn revoke_api_key(
+    tx: &mut WriteTx<'_>,
+    actor: &Actor,
+    user_id: &str,
+    key_id: &str,
+) -> ApiResult<ApiKeyDto> {
+    let before: ApiKey = api_keys::table
+        .filter(api_keys::id.eq(key_id))
+        .filter(api_keys::user_id.eq(user_id))
+        .select(ApiKey::as_select())
+        .first(tx.db())
+        .optional()?
+        .ok_or_else(ApiError::not_found)?;
+    if before.revoked_at.is_some() {
+        return Ok(ApiKeyDto::from(&before));
+    }
+    let after = ApiKey {
+        revoked_at: Some(now()),
+        ..before.clone()
+    };
+    diesel::update(api_keys::table.find(key_id))
+        .filter(api_keys::revoked_at.is_null())
+        .set(api_keys::revoked_at.eq(after.revoked_at))
+        .execute(tx.db())?;
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: "user.api_key_revoke",
+            entity_type: "user",
+            entity_id: user_id,
+            before: audit::snapshot(&ApiKeyDto::from(&before)),
+            after: audit::snapshot(&ApiKeyDto::from(&after)),
+            reason: None,
+        },
+    )?;
+    Ok(ApiKeyDto::from(&after))
 }

@@ -1,7 +1,7 @@
 use actix_web::{get, patch, post, web, HttpResponse};
 use cistern_shared::dto::{
-    ApiKeyCreated, AuditEntryDto, CreateUserRequest, EnqueueJobRequest, JobDto, Page,
-    ResetPasswordRequest, UpdateUserRequest, UserDto,
+    ApiKeyCreated, ApiKeyDto, AuditEntryDto, CreateApiKeyRequest, CreateUserRequest,
+    EnqueueJobRequest, JobDto, Page, ResetPasswordRequest, UpdateUserRequest, UserDto,
 };
 use cistern_shared::query::PageQuery;
 use cistern_shared::Problem;
@@ -189,16 +189,20 @@ pub async fn revoke_sessions(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Issue an API key for an integrator user. The key is shown once.
+/// Issue an API key for an integrator user, optionally expiring and limited to named
+/// operations. The key is shown once, in this answer; the server keeps only its hash.
 #[utoipa::path(
     tag = "users",
     params(("id" = String, Path, description = "User id of an integrator")),
+    request_body = CreateApiKeyRequest,
     responses(
         (status = 201, description = "The new key", body = ApiKeyCreated),
+        (status = 400, description = "Malformed body", body = Problem),
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Role not allowed", body = Problem),
         (status = 404, description = "No such user", body = Problem),
-        (status = 409, description = "Not an integrator", body = Problem)
+        (status = 409, description = "Not an integrator", body = Problem),
+        (status = 422, description = "Invalid name, expiry or operations", body = Problem)
     )
 )]
 #[post("/api/v1/users/{id}/api-keys")]
@@ -207,14 +211,71 @@ pub async fn create_api_key(
     who: Allow<AdminOnly>,
     rid: RequestId,
     id: web::Path<String>,
+    body: web::Json<CreateApiKeyRequest>,
 ) -> ApiResult<HttpResponse> {
+    validate(&*body)?;
     let actor = Actor::user(&who, Some(rid.0));
     let id = id.into_inner();
+    let body = body.into_inner();
     let key = blocking(&state, move |s| {
-        s.pool.write(|tx| users::create_api_key(tx, &actor, &id))
+        s.pool
+            .write(|tx| users::create_api_key(tx, &actor, &id, &body))
     })
     .await?;
     Ok(HttpResponse::Created().json(key))
+}
+
+/// An integrator's API keys, newest first: name, prefix, expiry, last use, limits, revocation.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 200, description = "The keys (never the keys themselves)", body = Vec<ApiKeyDto>),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Role not allowed", body = Problem),
+        (status = 404, description = "No such user", body = Problem)
+    )
+)]
+#[get("/api/v1/users/{id}/api-keys")]
+pub async fn list_api_keys(
+    state: web::Data<AppState>,
+    _who: Allow<AdminOnly>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let keys = blocking(&state, move |s| s.pool.read(|c| users::api_keys_of(c, &id))).await?;
+    Ok(HttpResponse::Ok().json(keys))
+}
+
+/// Revoke one API key at once; the integrator's other keys keep working.
+#[utoipa::path(
+    tag = "users",
+    params(
+        ("id" = String, Path, description = "User id"),
+        ("key_id" = String, Path, description = "API key id")
+    ),
+    responses(
+        (status = 200, description = "The key, revoked", body = ApiKeyDto),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Role not allowed", body = Problem),
+        (status = 404, description = "No such key of this user", body = Problem)
+    )
+)]
+#[post("/api/v1/users/{id}/api-keys/{key_id}/revoke")]
+pub async fn revoke_api_key(
+    state: web::Data<AppState>,
+    who: Allow<AdminOnly>,
+    rid: RequestId,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let actor = Actor::user(&who, Some(rid.0));
+    let (id, key_id) = path.into_inner();
+    let key = blocking(&state, move |s| {
+        s.pool
+            .write(|tx| users::revoke_api_key(tx, &actor, &id, &key_id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(key))
 }
 
 /// The audit trail, newest first.

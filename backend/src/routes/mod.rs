@@ -49,6 +49,8 @@ macro_rules! operations {
             admin::reset_password => AdminOnly,
             admin::revoke_sessions => AdminOnly,
             admin::create_api_key => AdminOnly,
+            admin::list_api_keys => AdminOnly,
+            admin::revoke_api_key => AdminOnly,
             admin::audit_log => AuditReaders,
             admin::list_jobs => AdminOnly,
             admin::enqueue_job => AdminOnly,

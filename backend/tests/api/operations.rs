@@ -80,7 +80,9 @@ pub const OPERATIONS: &[&str] = &[
     "POST /api/v1/users",
     "GET /api/v1/users/{id}",
     "PATCH /api/v1/users/{id}",
+    "GET /api/v1/users/{id}/api-keys",
     "POST /api/v1/users/{id}/api-keys",
+    "POST /api/v1/users/{id}/api-keys/{key_id}/revoke",
     "POST /api/v1/users/{id}/password",
     "POST /api/v1/users/{id}/sessions/revoke",
     "GET /api/v1/vendors",
@@ -1185,17 +1187,35 @@ pub async fn prepare(
                 json!({"role": "lead", "display_name": format!("Promoted {n}")}),
             )
         }
+        "GET /api/v1/users/{id}/api-keys" => Request::get("/api/v1/users/usr-00008/api-keys"),
         "POST /api/v1/users/{id}/api-keys" => {
             let (id, _, _) = fresh_user(app, admin, "integrator").await;
-            Request::new(
-                Method::POST,
+            Request::post(
                 format!("/api/v1/users/{id}/api-keys"),
-                Body::None,
+                json!({"name": format!("Kiosk {n}")}),
             )
-            .audits(vec![
-                row("user.api_key_create", "user", Is(id)).after(json!({}))
-            ])
+            .audits(vec![row("user.api_key_create", "user", Is(id.clone()))
+                .after(json!({"name": format!("Kiosk {n}")}))])
             .effect(Effect::KeyWorks)
+        }
+        "POST /api/v1/users/{id}/api-keys/{key_id}/revoke" => {
+            let (id, _, _) = fresh_user(app, admin, "integrator").await;
+            let key = created(
+                app,
+                admin,
+                &format!("/api/v1/users/{id}/api-keys"),
+                json!({"name": "to revoke"}),
+            )
+            .await;
+            let key_id = str_at(&key, "/id");
+            Request::post(
+                format!("/api/v1/users/{id}/api-keys/{key_id}/revoke"),
+                json!(null),
+            )
+            .audits(vec![row("user.api_key_revoke", "user", Is(id))
+                .before(json!({"name": "to revoke"}))
+                .after(json!({"name": "to revoke"}))])
+            .effect(Effect::Ends(Auth::ApiKey(str_at(&key, "/key"))))
         }
         "POST /api/v1/users/{id}/password" => {
             let (id, username, _) = fresh_user(app, admin, "clerk").await;
