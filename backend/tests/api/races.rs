@@ -51,16 +51,40 @@ async fn burst(app: &TestApp, path: &str, auth: &Auth, bodies: Vec<Value>) -> Ve
 
 /// Exactly one 201 and every other reply a 409 problem with `code`; answers the 201.
 fn one_winner(replies: &[Reply], code: &str) -> Value {
-    let all: Vec<String> = replies
+    let tally = |rs: &[Reply]| {
+        let mut t = std::collections::BTreeMap::new();
+        for r in rs {
+            let key = format!(
+                "{} {}",
+                r.status.as_u16(),
+                r.body["code"].as_str().unwrap_or("")
+            );
+            *t.entry(key).or_insert(0usize) += 1;
+        }
+        t
+    };
+    let expected = std::collections::BTreeMap::from([
+        ("201 ".to_owned(), 1),
+        (format!("409 {code}"), replies.len() - 1),
+    ]);
+    let texts: Vec<&String> = replies
         .iter()
-        .map(|r| format!("{} {}", r.status, r.text))
+        .filter(|r| r.status != 201)
+        .map(|r| &r.text)
         .collect();
-    let created: Vec<&Reply> = replies.iter().filter(|r| r.status == 201).collect();
-    assert_eq!(created.len(), 1, "exactly one success: {all:#?}");
+    assert_eq!(
+        tally(replies),
+        expected,
+        "answers (status code): {texts:#?}"
+    );
     for r in replies.iter().filter(|r| r.status != 201) {
         assert_problem(r, 409, code);
     }
-    created[0].body.clone()
+    replies
+        .iter()
+        .find(|r| r.status == 201)
+        .map(|r| r.body.clone())
+        .unwrap_or_default()
 }
 
 /// One number from the database (`sql` selects `CAST(... AS BIGINT) AS n`).
@@ -159,6 +183,45 @@ async fn concurrent_move_ins_open_one_account(db: Db) {
     )
     .await;
     assert_eq!(orders, 1);
+
+    // A new premise, never occupied and with no meter yet: every move-in names the same meter
+    // from stock to set, and the account numbers come from the counter (distinct), so without
+    // the rule nothing else would stop a second account.
+    let r = app
+        .post(
+            "/api/v1/premises",
+            &clerk,
+            json!({"service_address": "4460 Wheatland Rd N, Keizer OR 97303", "cycle_code": "C1", "route": "02", "read_sequence": 9991}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let fresh = r.body["id"].as_str().unwrap().to_owned();
+    let r = app
+        .post(
+            "/api/v1/meters",
+            &app.login("lead").await,
+            json!({"serial": "RACE-SET-1", "size": "5/8", "kind": "positive_displacement", "unit": "ccf",
+                   "registers": [{"code": "main", "digits": 4, "multiplier": "1"}]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let meter = r.body["id"].as_str().unwrap().to_owned();
+    let bodies = (0..10)
+        .map(|i| {
+            json!({
+                "customer_id": format!("cus-{:05}", i + 1),
+                "premise_id": fresh, "occupant": "owner", "start_on": "2026-12-01", "meter_id": meter
+            })
+        })
+        .collect();
+    let replies = burst(&app, "/api/v1/move-ins", &clerk, bodies).await;
+    one_winner(&replies, "premise_occupied");
+    let open = number(
+        &app,
+        format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM accounts WHERE premise_id = '{fresh}'"),
+    )
+    .await;
+    assert_eq!(open, 1, "one account at the new premise");
 }
 
 async fn concurrent_identical_orders_create_one(db: Db) {
@@ -207,22 +270,32 @@ async fn concurrent_usernames_in_any_case_create_one(db: Db) {
     let admin = app.login("admin").await;
     let names = [
         "RaceUser", "raceuser", "RACEUSER", "rAceUser", "raCeuser", "racEUSER", "RACEuser",
-        "raceUSER",
+        "raceUSER", "RaCeUsEr", "rAcEuSeR", "RAceuser", "raceusER",
     ];
+    // Integrators sign in with a key, so no password is hashed: the creations meet in the
+    // database at once (a password's hash would space them out).
     let bodies = names
         .iter()
-        .map(|u| json!({"username": u, "display_name": "Race User", "role": "clerk", "password": "race-user-pass-1"}))
+        .map(|u| json!({"username": u, "display_name": "Race User", "role": "integrator"}))
         .collect();
     let replies = burst(&app, "/api/v1/users", &admin, bodies).await;
-    let won = one_winner(&replies, "username_taken");
+    one_winner(&replies, "username_taken");
     let rows = number(
         &app,
         "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM users WHERE lower(username) = 'raceuser'".into(),
     )
     .await;
     assert_eq!(rows, 1, "one user row");
-    // Sign-in finds the user in any case.
-    for name in ["raceuser", "RACEUSER", won["username"].as_str().unwrap()] {
+    // Sign-in finds a user in any case.
+    let r = app
+        .post(
+            "/api/v1/users",
+            &admin,
+            json!({"username": "Mixed.Case", "display_name": "Mixed Case", "role": "clerk", "password": "race-user-pass-1"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    for name in ["mixed.case", "MIXED.CASE", "Mixed.Case"] {
         let r = app.login_reply(name, "race-user-pass-1").await;
         assert_eq!(r.status, 200, "{name}: {}", r.text);
     }
