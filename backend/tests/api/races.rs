@@ -375,7 +375,124 @@ async fn meter_search_takes_wildcards_as_text(db: Db) {
     assert_eq!(find(&"A".repeat(100)).await.status, 200);
 }
 
+/// The migration that adds the rules cannot fail on a database that already breaks them
+/// (duplicates made by the races before it, or allowed ones): open duplicate orders are kept
+/// and marked as allowed (the oldest stays the one the rule counts), and usernames that
+/// differ only in case are kept apart by the later one's id tail.
+async fn the_rules_migrate_over_existing_duplicates(db: Db) {
+    let app = city(db).await;
+    let admin = app.login("admin").await;
+    let r = app
+        .post(
+            "/api/v1/service-orders",
+            &app.login("clerk").await,
+            json!({"order_type": "leak_check", "premise_id": "prm-00010", "due_on": "2026-12-03"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let open_before = number(
+        &app,
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM service_orders WHERE status = 'open'".into(),
+    )
+    .await;
+    app.run(|c| {
+        use cistern_backend::db::{DbConnection, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+        use diesel::connection::SimpleConnection;
+        use diesel_migrations::MigrationHarness;
+        // Back to the schema before the rules (this migration and any later ones).
+        loop {
+            let applied: Vec<String> = match c {
+                DbConnection::Sqlite(c) => c.applied_migrations().unwrap(),
+                DbConnection::Postgres(c) => c.applied_migrations().unwrap(),
+            }
+            .iter()
+            .map(|v| v.to_string().replace('-', ""))
+            .collect();
+            if !applied.iter().any(|v| v.as_str() >= "20261202000010") {
+                break;
+            }
+            match c {
+                DbConnection::Sqlite(c) => c.revert_last_migration(SQLITE_MIGRATIONS).unwrap(),
+                DbConnection::Postgres(c) => c.revert_last_migration(POSTGRES_MIGRATIONS).unwrap(),
+            };
+        }
+        // What the old read-then-write rules let through: a twin of every open order, and a
+        // user whose name differs from another's only in case.
+        c.batch_execute(
+            "INSERT INTO service_orders (id, number, order_type, status, priority, premise_id, \
+               account_id, meter_id, new_meter_id, assigned_to, due_on, instructions, created_by, created_at) \
+             SELECT id || '-twin', number || '-TWIN', order_type, status, priority, premise_id, \
+               account_id, meter_id, new_meter_id, assigned_to, due_on, instructions, created_by, created_at \
+             FROM service_orders WHERE status = 'open'; \
+             INSERT INTO users (id, username, display_name, role, password_hash, active, locale, \
+               customer_id, created_at, updated_at) \
+             SELECT id || '-twin', upper(username), display_name, role, password_hash, active, locale, \
+               customer_id, created_at, updated_at FROM users WHERE username = 'clerk';",
+        )
+        .unwrap();
+        cistern_backend::db::run_migrations(c).expect("the rules migrate over duplicates");
+        assert!(cistern_backend::db::migrations_current(c).unwrap());
+    })
+    .await;
+    let open_after = number(
+        &app,
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM service_orders WHERE status = 'open'".into(),
+    )
+    .await;
+    assert_eq!(open_after, 2 * open_before, "no order is lost");
+    let counted = number(
+        &app,
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM service_orders \
+         WHERE status = 'open' AND allow_duplicate = FALSE"
+            .into(),
+    )
+    .await;
+    assert_eq!(
+        counted, open_before,
+        "the older of each pair is the one the rule counts"
+    );
+    let twins = number(
+        &app,
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM service_orders \
+         WHERE id LIKE '%-twin' AND allow_duplicate = TRUE"
+            .into(),
+    )
+    .await;
+    assert_eq!(twins, open_before);
+    // The earlier user keeps the name (and signs in, in any case); the twin was renamed.
+    assert_eq!(
+        app.login_reply("Clerk", "clerk-demo-pass").await.status,
+        200
+    );
+    let renamed = number(
+        &app,
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM users \
+         WHERE id LIKE '%-twin' AND username LIKE 'CLERK-%'"
+            .into(),
+    )
+    .await;
+    assert_eq!(renamed, 1);
+    // And the rules hold from now on.
+    let r = app
+        .post(
+            "/api/v1/users",
+            &admin,
+            json!({"username": "cLeRk", "display_name": "Another", "role": "integrator"}),
+        )
+        .await;
+    assert_problem(&r, 409, "username_taken");
+    let r = app
+        .post(
+            "/api/v1/service-orders",
+            &app.login("clerk").await,
+            json!({"order_type": "leak_check", "premise_id": "prm-00010", "due_on": "2026-12-04"}),
+        )
+        .await;
+    assert_problem(&r, 409, "duplicate_open_order");
+}
+
 crate::on_both_databases!(
+    the_rules_migrate_over_existing_duplicates,
     concurrent_move_ins_open_one_account,
     concurrent_identical_orders_create_one,
     concurrent_usernames_in_any_case_create_one,
