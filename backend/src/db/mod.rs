@@ -372,6 +372,29 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
     )
 }
 
+/// True when `e` is a violation of one named unique rule, so a workflow can answer with that
+/// rule's own error code (any other unique violation stays the unnamed 409 `conflict`).
+/// PostgreSQL names the index or constraint (`index`); SQLite's message names an expression
+/// index (`index 'users_username_lower'`) but only the columns of any other
+/// (`UNIQUE constraint failed: meters.serial`), so `sqlite_columns` gives those, exactly as
+/// SQLite lists them.
+pub fn violates_unique(e: &diesel::result::Error, index: &str, sqlite_columns: &str) -> bool {
+    let diesel::result::Error::DatabaseError(
+        diesel::result::DatabaseErrorKind::UniqueViolation,
+        info,
+    ) = e
+    else {
+        return false;
+    };
+    if info.constraint_name() == Some(index) {
+        return true;
+    }
+    let message = info.message();
+    message.contains(&format!("index '{index}'"))
+        || (!sqlite_columns.is_empty()
+            && message.strip_prefix("UNIQUE constraint failed: ") == Some(sqlite_columns))
+}
+
 /// Now, in UTC, truncated to microseconds: PostgreSQL keeps no finer, and both backends must
 /// give back exactly what was stored.
 pub fn now() -> chrono::NaiveDateTime {

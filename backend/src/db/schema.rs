@@ -287,6 +287,7 @@ diesel::table! {
         new_reading -> Nullable<BigInt>,
         completion_notes -> Nullable<Text>,
         cancel_reason -> Nullable<Text>,
+        allow_duplicate -> Bool,
     }
 }
 

@@ -27,6 +27,18 @@ pub fn parse_multiplier(m: &Decimal) -> ApiResult<Decimal> {
     Ok(m.normalize())
 }
 
+fn serial_taken() -> ApiError {
+    ApiError {
+        code: ErrorCode::MeterSerialTaken,
+        detail: Some("a meter with that serial number exists".into()),
+        fields: vec![FieldError {
+            field: "serial".into(),
+            code: FieldCode::Taken,
+            message: "is already in the inventory".into(),
+        }],
+    }
+}
+
 pub fn create_meter(
     tx: &mut WriteTx<'_>,
     actor: &Actor,
@@ -64,20 +76,21 @@ pub fn create_meter(
         .count()
         .get_result(tx.db())?;
     if exists > 0 {
-        return Err(ApiError {
-            code: ErrorCode::MeterSerialTaken,
-            detail: Some("a meter with that serial number exists".into()),
-            fields: vec![FieldError {
-                field: "serial".into(),
-                code: FieldCode::Taken,
-                message: "is already in the inventory".into(),
-            }],
-        });
+        return Err(serial_taken());
     }
     let row = Meter::in_stock(new_id(), serial, input, now());
+    // The count above is the friendly answer; the unique serial is the rule when two requests
+    // for one serial race past it.
     diesel::insert_into(meters::table)
         .values(&row)
-        .execute(tx.db())?;
+        .execute(tx.db())
+        .map_err(|e| {
+            if crate::db::violates_unique(&e, "meters_serial_key", "meters.serial") {
+                serial_taken()
+            } else {
+                e.into()
+            }
+        })?;
     let registers: Vec<MeterRegister> = input
         .registers
         .iter()
@@ -173,7 +186,14 @@ pub fn list_meters(
         query = query.filter(meters::status.eq(s));
     }
     if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
-        query = query.filter(meters::serial.like(format!("{}%", q.trim().to_uppercase())));
+        // A serial prefix: LIKE's own wildcards (and the escape character) in it are text.
+        let escaped = q
+            .trim()
+            .to_uppercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        query = query.filter(meters::serial.like(format!("{escaped}%")).escape('\\'));
     }
     let ids: Vec<String> = query.load(c)?;
     meters_by_ids(c, &ids)

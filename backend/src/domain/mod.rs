@@ -64,24 +64,54 @@ pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
 }
 
-/// The next number of a named sequence (service orders, complaints), inside the caller's
-/// transaction: the UPDATE locks the counter row until commit.
+/// The next number of a named sequence (accounts, service orders, complaints), inside the
+/// caller's transaction. The UPDATE takes the counter row's lock (PostgreSQL; SQLite's writer
+/// lock does the same), held to commit, so concurrent transactions take turns and never get
+/// one number twice. A sequence without its row yet gets one by an insert that ignores a
+/// concurrent twin (never a read-then-insert, which two transactions could both pass).
 pub fn next_number(tx: &mut WriteTx<'_>, name: &str) -> ApiResult<i64> {
-    let n = diesel::update(counters::table.find(name))
-        .set(counters::value.eq(counters::value + 1))
-        .execute(tx.db())?;
-    if n == 0 {
-        diesel::insert_into(counters::table)
-            .values(Counter {
-                name: name.to_owned(),
-                value: 1,
-            })
-            .execute(tx.db())?;
+    let bump = |tx: &mut WriteTx<'_>| {
+        diesel::update(counters::table.find(name))
+            .set(counters::value.eq(counters::value + 1))
+            .execute(tx.db())
+    };
+    if bump(tx)? == 0 {
+        let fresh = Counter {
+            name: name.to_owned(),
+            value: 0,
+        };
+        crate::per_backend!(tx.db(), |c| diesel::insert_into(counters::table)
+            .values(&fresh)
+            .on_conflict_do_nothing()
+            .execute(c))?;
+        bump(tx)?;
     }
     Ok(counters::table
         .find(name)
         .select(counters::value)
         .first(tx.db())?)
+}
+
+/// Takes the premise row's lock until the transaction ends, so that workflows holding a
+/// premise to a rule ("one open account") take turns on PostgreSQL: the second one's check
+/// runs after the first one committed, and sees its row. SQLite's writers are serialised
+/// already (`DbPool::write`).
+pub fn lock_premise(tx: &mut WriteTx<'_>, premise_id: &str) -> ApiResult<Option<String>> {
+    use crate::db::schema::premises;
+    let found = match tx.db() {
+        DbConnection::Postgres(pg) => premises::table
+            .find(premise_id)
+            .select(premises::id)
+            .for_update()
+            .first(pg)
+            .optional()?,
+        DbConnection::Sqlite(c) => premises::table
+            .find(premise_id)
+            .select(premises::id)
+            .first(c)
+            .optional()?,
+    };
+    Ok(found)
 }
 
 /// The display name of a user (who wrote a note, who took a call), when there is one.

@@ -13,7 +13,7 @@ use crate::auth::Principal;
 use crate::db::schema::{accounts, customers, cycles, premises};
 use crate::db::{now, DbConnection, WriteTx};
 use crate::domain::audit::{self, Actor, Change};
-use crate::domain::{customers as customer_rows, next_number};
+use crate::domain::{customers as customer_rows, lock_premise, next_number};
 use crate::domain::{new_id, orders};
 use crate::error::{ApiError, ApiResult};
 
@@ -162,11 +162,9 @@ pub fn move_in(
             ))
         }
     };
-    let premise: Option<String> = premises::table
-        .find(&input.premise_id)
-        .select(premises::id)
-        .first(tx.db())
-        .optional()?;
+    // One open account per premise: the premise row is locked before the check, so a
+    // concurrent move-in (or transfer) to it waits here and then sees this one's account.
+    let premise = lock_premise(tx, &input.premise_id)?;
     premise.ok_or_else(|| ApiError::field("premise_id", FieldCode::Unknown, "no such premise"))?;
     let occupied: Option<String> = accounts::table
         .filter(accounts::premise_id.eq(&input.premise_id))
@@ -338,6 +336,9 @@ pub fn transfer(
     account_id: &str,
     input: &TransferRequest,
 ) -> ApiResult<TransferResult> {
+    // The new premise's lock first, before the final-read order takes the order counter's:
+    // a move-in takes them in that order too, so the two never wait for each other.
+    lock_premise(tx, &input.to_premise_id)?;
     let account = find_account(tx, account_id)?;
     if input.move_in_on < input.move_out_on {
         return Err(ApiError::field(

@@ -416,10 +416,28 @@ pub fn create(
         new_reading: None,
         completion_notes: None,
         cancel_reason: None,
+        allow_duplicate: input.allow_duplicate,
     };
+    // The check above gives the friendly answer (with the open order's number); this index is
+    // the rule under concurrency: of two identical orders racing past the check, the second
+    // insert is refused (after the first commits, on PostgreSQL).
     diesel::insert_into(service_orders::table)
         .values(&row)
-        .execute(tx.db())?;
+        .execute(tx.db())
+        .map_err(|e| {
+            if crate::db::violates_unique(
+                &e,
+                "service_orders_one_open_per_type",
+                "service_orders.premise_id, service_orders.order_type",
+            ) {
+                ApiError::with_detail(
+                    ErrorCode::DuplicateOpenOrder,
+                    "an order of this type is already open for this address",
+                )
+            } else {
+                e.into()
+            }
+        })?;
     audit::record(
         tx,
         actor,

@@ -28,9 +28,13 @@ pub fn find_by_id(conn: &mut DbConnection, id: &str) -> ApiResult<User> {
         .ok_or_else(ApiError::not_found)
 }
 
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// The user of this username, in any case (`Clerk` finds `clerk`): usernames are unique
+/// without regard to case (the `users_username_lower` index), so there is at most one.
 pub fn find_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<User>> {
     users::table
-        .filter(users::username.eq(username))
+        .filter(lower(users::username).eq(username.to_ascii_lowercase()))
         .select(User::as_select())
         .first(conn)
         .optional()
@@ -521,6 +525,18 @@ pub fn new_user_password_hash(
     password.map(|p| hasher.hash(p)).transpose()
 }
 
+fn username_taken() -> ApiError {
+    ApiError {
+        code: ErrorCode::UsernameTaken,
+        detail: Some("that username is already in use (in any case)".into()),
+        fields: vec![cistern_shared::FieldError {
+            field: "username".into(),
+            code: FieldCode::Taken,
+            message: "is already in use".into(),
+        }],
+    }
+}
+
 /// Creates a user with the password hash from [`new_user_password_hash`].
 pub fn create(
     tx: &mut WriteTx<'_>,
@@ -542,15 +558,7 @@ pub fn create(
         }
     }
     if find_by_username(tx, req.username.trim())?.is_some() {
-        return Err(ApiError {
-            code: ErrorCode::UsernameTaken,
-            detail: Some("that username is already in use".into()),
-            fields: vec![cistern_shared::FieldError {
-                field: "username".into(),
-                code: FieldCode::Taken,
-                message: "is already in use".into(),
-            }],
-        });
+        return Err(username_taken());
     }
     let t = now();
     let row = User {
@@ -565,7 +573,17 @@ pub fn create(
         created_at: t,
         updated_at: t,
     };
-    insert(tx, &row)?;
+    // The look-up above is the friendly answer; the index on lower(username) is the rule when
+    // two requests for one name (in any case) race past it.
+    insert(tx, &row).map_err(|e| {
+        if crate::db::violates_unique(&e, "users_username_lower", "")
+            || crate::db::violates_unique(&e, "users_username_key", "users.username")
+        {
+            username_taken()
+        } else {
+            e.into()
+        }
+    })?;
     let dto = UserDto::from(&row);
     audit::record(
         tx,

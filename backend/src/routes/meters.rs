@@ -12,7 +12,7 @@ use crate::startup::{blocking, AppState, RequestId};
 
 /// The meter inventory (`status=in_stock` for meters ready to set).
 #[utoipa::path(tag = "meters", params(MeterQuery),
-    responses((status = 200, body = Vec<MeterDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<MeterDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[get("/api/v1/meters")]
 pub async fn list_meters(
     state: web::Data<AppState>,
@@ -20,6 +20,7 @@ pub async fn list_meters(
     q: web::Query<MeterQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
+    ApiError::check_length("q", q.q.as_deref(), 100)?;
     let list = blocking(&state, move |s| {
         s.pool
             .read(|c| meters::list_meters(c, q.status, q.q.as_deref(), 500))

@@ -31,6 +31,9 @@ pub struct ServiceOrder {
     pub new_reading: Option<i64>,
     pub completion_notes: Option<String>,
     pub cancel_reason: Option<String>,
+    /// Created although an order of its type was open at the premise (the request said so);
+    /// the one-open-order index leaves these out.
+    pub allow_duplicate: bool,
 }
 
 /// An order with the names the API shows beside its ids, looked up from other tables.
