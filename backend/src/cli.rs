@@ -59,6 +59,17 @@ pub enum Command {
         #[arg(long, default_value = "en")]
         locale: String,
     },
+    /// Create a billing cycle (before importing a city into an empty database).
+    CreateCycle {
+        /// 1 to 10 capital letters, digits or hyphens, e.g. `C1`.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// Months between bills: 1 (monthly) or 2 (bimonthly).
+        #[arg(long)]
+        months: i32,
+    },
     /// Copy the embedded SQLite database to a file while the server keeps running.
     Backup {
         /// Destination file (must not exist).
@@ -130,14 +141,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 locale: Locale::parse(&locale).unwrap_or_default(),
                 customer_id,
             };
-            crate::error::validate(&req).map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
+            crate::error::validate(&req).map_err(refused)?;
             let state = AppState::build(config)?;
             let hash = crate::domain::users::new_user_password_hash(&state.hasher, &req)
-                .map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
+                .map_err(refused)?;
             let user = state
                 .pool
                 .write(|tx| crate::domain::users::create(tx, &Actor::system("cli"), &req, hash))
-                .map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
+                .map_err(refused)?;
             println!(
                 "created {} ({}) with id {}",
                 user.username, user.role, user.id
@@ -153,9 +164,41 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::CreateCycle { code, name, months } => {
+            let input = cistern_shared::cycles::CycleInput {
+                code,
+                name,
+                months_per_bill: months,
+            };
+            crate::error::validate(&input).map_err(refused)?;
+            let state = AppState::build(config)?;
+            let cycle = state
+                .pool
+                .write(|tx| crate::domain::cycles::create(tx, &Actor::system("cli"), &input))
+                .map_err(refused)?;
+            println!(
+                "created billing cycle {} ({}, every {} month(s)) with id {}",
+                cycle.code, cycle.name, cycle.months_per_bill, cycle.id
+            );
+            Ok(())
+        }
         Command::Backup { dest } => backup(&config, &dest),
         Command::Import { dir, dry_run } => import(config, &dir, dry_run),
         Command::Openapi => Ok(()),
+    }
+}
+
+/// A refusal as an operator reads it: the problem, then each field with its rule's code.
+fn refused(e: crate::error::ApiError) -> anyhow::Error {
+    let fields: Vec<String> = e
+        .fields
+        .iter()
+        .map(|f| format!("{} {} [{}]", f.field, f.message, f.code.as_str()))
+        .collect();
+    if fields.is_empty() {
+        anyhow::anyhow!("{e}")
+    } else {
+        anyhow::anyhow!("{e}: {}", fields.join("; "))
     }
 }
 

@@ -209,3 +209,51 @@ fn serve_starts_keeps_its_secret_and_stops_gracefully_on_sigterm() {
         secret
     );
 }
+
+#[test]
+fn version_names_the_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cistern(dir.path()).arg("--version").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("cistern {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn create_cycle_makes_reference_data_in_an_empty_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = |code: &str, months: &str| {
+        cistern(dir.path())
+            .args([
+                "create-cycle",
+                "--code",
+                code,
+                "--name",
+                "West side",
+                "--months",
+                months,
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = create("W1", "1");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("created billing cycle W1"), "{text}");
+    // The code is unique, and the rules of the API apply.
+    let again = create("W1", "2");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("taken"));
+    let bad = create("w 1", "1");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid"));
+    let bad = create("W2", "13");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("range"));
+}

@@ -20,6 +20,7 @@ mod multi_instance;
 mod openapi;
 mod operations;
 mod parity;
+mod production;
 mod rates;
 mod roles;
 mod schema;
