@@ -44,6 +44,9 @@ pub enum Command {
     },
     /// Load the demo city (refused in production mode).
     SeedDemo,
+    /// Deactivate the demo users and revoke the demo API key (their secrets are published):
+    /// production mode refuses to serve until this is done on a database that had the demo.
+    RemoveDemoAccess,
     /// Create a user. The password is read from standard input (one line).
     CreateUser {
         #[arg(long)]
@@ -116,6 +119,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let state = AppState::build(config)?;
             let summary = crate::seed::seed_demo(&state.pool, &state.hasher)?;
             print_demo(&summary);
+            Ok(())
+        }
+        Command::RemoveDemoAccess => {
+            let state = AppState::build(config)?;
+            let removed = state
+                .pool
+                .write(|tx| crate::seed::remove_demo_access(tx, &Actor::system("cli")))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if removed.is_empty() {
+                println!("No demo sign-ins work in this database.");
+            } else {
+                println!("Removed demo access: {}.", removed.join(", "));
+            }
             Ok(())
         }
         Command::CreateUser {

@@ -257,3 +257,75 @@ fn create_cycle_makes_reference_data_in_an_empty_database() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("range"));
 }
+
+#[cfg(unix)]
+#[test]
+fn the_database_and_data_folder_are_readable_by_the_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = cistern(dir.path()).arg("migrate").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir.path().join("data")), 0o700);
+    assert_eq!(mode(&dir.path().join("data/cistern.db")), 0o600);
+    for side in ["data/cistern.db-wal", "data/cistern.db-shm"] {
+        let p = dir.path().join(side);
+        if p.exists() {
+            assert_eq!(mode(&p) & 0o077, 0, "{side} is readable by others");
+        }
+    }
+    // The development secret, in a data folder of its own.
+    let other = tempfile::tempdir().unwrap();
+    let out = cistern(other.path())
+        .env("CISTERN_DATA_DIR", other.path().join("state"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", other.path().join("db/c.db").display()),
+        )
+        .arg("seed-demo")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(mode(&other.path().join("state")), 0o700);
+    assert_eq!(mode(&other.path().join("state/jwt-secret")), 0o600);
+    assert_eq!(mode(&other.path().join("db")), 0o700);
+    assert_eq!(mode(&other.path().join("db/c.db")), 0o600);
+}
+
+#[test]
+fn production_refuses_the_demo_sign_ins_until_they_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cistern(dir.path()).arg("seed-demo").output().unwrap();
+    assert!(out.status.success());
+    let prod = |args: &[&str]| {
+        cistern(dir.path())
+            .env("CISTERN_MODE", "production")
+            .env("CISTERN_JWT_SECRET", "0123456789abcdef0123456789abcdef")
+            .env("CISTERN_BIND", "127.0.0.1:0")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = prod(&["serve"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("demo"), "{err}");
+    assert!(err.contains("cistern remove-demo-access"), "{err}");
+    let out = prod(&["remove-demo-access"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Removed demo access"));
+    let out = prod(&["remove-demo-access"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No demo sign-ins"));
+}

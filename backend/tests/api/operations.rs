@@ -91,7 +91,8 @@ pub const OPERATIONS: &[&str] = &[
 ];
 
 /// Audit actions the API cannot write: they come from seeding the demo city.
-pub const NOT_THROUGH_THE_API: &[&str] = &["demo.seed", "rate_schedule.seed"];
+pub const NOT_THROUGH_THE_API: &[&str] =
+    &["demo.seed", "demo.access_removed", "rate_schedule.seed"];
 
 /// Salem wastewater 2015, the published example document.
 pub const SALEM_SEWER_2015: &str =

@@ -175,4 +175,100 @@ async fn the_sample_city_converts_into_an_empty_database(db: Db) {
     assert_eq!(total, 11, "{}", list.text);
 }
 
-crate::on_both_databases!(the_sample_city_converts_into_an_empty_database);
+/// The refresh cookie of a sign-in: its attributes.
+fn refresh_cookie_of(r: &crate::helpers::Reply) -> String {
+    r.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("cistern_refresh="))
+        .unwrap_or_else(|| panic!("no refresh cookie: {:?}", r.headers))
+        .to_owned()
+}
+
+async fn production_cookies_are_secure_and_hsts_is_sent_behind_tls(db: Db) {
+    use cistern_backend::config::Mode;
+    // Development, not behind TLS: a plain-HTTP cookie, no HSTS.
+    let dev = spawn_empty(db).await;
+    first_admin(&dev).await;
+    let r = dev.login_reply("ops", "a-long-ops-password").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let cookie = refresh_cookie_of(&r);
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(r.headers.get("strict-transport-security").is_none());
+
+    // Production behind TLS: `Secure` without being asked, and HSTS on every answer.
+    let prod = spawn_empty_with(db, |c| {
+        c.mode = Mode::Production;
+        c.behind_tls = true;
+    })
+    .await;
+    first_admin(&prod).await;
+    let r = prod.login_reply("ops", "a-long-ops-password").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let cookie = refresh_cookie_of(&r);
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    for path in ["/api/health", "/api/v1/nothing-here"] {
+        let r = prod.get(path, &Auth::None).await;
+        assert_eq!(
+            r.headers
+                .get("strict-transport-security")
+                .and_then(|v| v.to_str().ok()),
+            Some("max-age=31536000; includeSubDomains"),
+            "{path}"
+        );
+    }
+}
+
+async fn production_refuses_a_database_with_demo_sign_ins(db: Db) {
+    use cistern_backend::config::{Config, Mode};
+    let seeded = crate::helpers::spawn(db).await;
+    let url = seeded.db.url.clone();
+    let mut config = Config::for_tests(&url);
+    config.mode = Mode::Production;
+    config.run_jobs = false;
+    let err = match cistern_backend::startup::Application::build(config.clone()).await {
+        Ok(_) => panic!("production served a database with the demo sign-ins"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains("user admin"), "{err}");
+    assert!(err.contains("the demo API key"), "{err}");
+    assert!(err.contains("cistern remove-demo-access"), "{err}");
+
+    let pool = seeded.pool.clone();
+    let removed = tokio::task::spawn_blocking(move || {
+        pool.write(|tx| {
+            cistern_backend::seed::remove_demo_access(
+                tx,
+                &cistern_backend::domain::audit::Actor::system("cli"),
+            )
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(removed.len(), 9, "{removed:?}");
+    // The demo secrets no longer open anything, even on the development server.
+    let r = seeded.login_reply("admin", "admin-demo-pass").await;
+    assert_eq!(r.status, 401, "{}", r.text);
+    let r = seeded
+        .get(
+            "/api/v1/cycles",
+            &Auth::ApiKey(crate::helpers::DEMO_API_KEY.into()),
+        )
+        .await;
+    assert_eq!(r.status, 401, "{}", r.text);
+    // ... and production serves.
+    let app = cistern_backend::startup::Application::build(config)
+        .await
+        .expect("production starts once the demo sign-ins are gone");
+    drop(app);
+}
+
+crate::on_both_databases!(
+    the_sample_city_converts_into_an_empty_database,
+    production_cookies_are_secure_and_hsts_is_sent_behind_tls,
+    production_refuses_a_database_with_demo_sign_ins,
+);
