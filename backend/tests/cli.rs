@@ -329,3 +329,69 @@ fn production_refuses_the_demo_sign_ins_until_they_are_removed() {
     let out = prod(&["remove-demo-access"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("No demo sign-ins"));
 }
+
+/// A new database on the test PostgreSQL server.
+fn fresh_pg() -> String {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let server = std::env::var("CISTERN_TEST_PG_URL")
+        .expect("CISTERN_TEST_PG_URL: the copy test needs a PostgreSQL server");
+    let name = format!("cistern_c_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = diesel::PgConnection::establish(&format!("{server}/postgres")).unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    format!("{server}/{name}")
+}
+
+#[test]
+fn copy_database_moves_the_demo_city_to_postgres_and_refuses_a_full_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cistern(dir.path()).arg("seed-demo").output().unwrap();
+    assert!(out.status.success());
+    let pg = fresh_pg();
+    let copy = |from: &str, to: &str| {
+        cistern(dir.path())
+            .args(["copy-database", "--from", from, "--to", to])
+            .output()
+            .unwrap()
+    };
+    let from = "sqlite://./data/cistern.db";
+    let out = copy(from, &pg);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("every row count matches"), "{text}");
+    let accounts = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("accounts "))
+        .unwrap();
+    assert_eq!(
+        accounts.split_whitespace().collect::<Vec<_>>(),
+        ["accounts", "264", "264"]
+    );
+    assert!(text
+        .lines()
+        .any(|l| l.trim_start().starts_with("audit_log ")));
+    // Again into the same target: refused, nothing changed.
+    let out = copy(from, &pg);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not empty"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // And back into a new SQLite file.
+    let back = format!("sqlite://{}", dir.path().join("back.db").display());
+    let out = copy(&pg, &back);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("from postgres to sqlite"));
+}

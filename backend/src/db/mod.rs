@@ -3,6 +3,7 @@
 //! `MultiConnection` over both backends.
 
 pub mod addresses;
+pub mod copy;
 pub mod models;
 pub mod schema;
 pub mod search_sql;

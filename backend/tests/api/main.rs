@@ -11,6 +11,7 @@ mod audit_trail;
 mod auth;
 mod cis;
 mod client;
+mod copy;
 mod errors;
 mod import_failure;
 mod imports;
