@@ -108,6 +108,28 @@ async fn the_sample_city_converts_into_an_empty_database(db: Db) {
         )
         .await;
     assert_problem(&dup, 409, "cycle_code_taken");
+    // Renaming one onto another's code is the same refusal; an unknown cycle is a 404.
+    let list = app.get("/api/v1/cycles", &admin).await;
+    let c2 = list.body[1]["id"].as_str().unwrap().to_owned();
+    assert_eq!(list.body[1]["code"], "C2");
+    let clash = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/cycles/{c2}"),
+            &admin,
+            Some(json!({"code": "C1", "name": "Clash", "months_per_bill": 2})),
+        )
+        .await;
+    assert_problem(&clash, 409, "cycle_code_taken");
+    let missing = app
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/cycles/no-such-cycle",
+            &admin,
+            Some(json!({"code": "C7", "name": "Nowhere", "months_per_bill": 1})),
+        )
+        .await;
+    assert_problem(&missing, 404, "not_found");
     let bad = app
         .post(
             "/api/v1/cycles",
