@@ -727,6 +727,7 @@ role_sets! {
     People => sets::PEOPLE,
     Clerks => sets::CLERK_WORK,
     Leads => sets::LEAD_WORK,
+    ReferenceKeepers => sets::REFERENCE_DATA,
     FieldWork => sets::FIELD_WORK,
     MeterKeepers => sets::METER_KEEPERS,
     RateReaders => sets::RATE_READ,

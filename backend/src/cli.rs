@@ -44,6 +44,9 @@ pub enum Command {
     },
     /// Load the demo city (refused in production mode).
     SeedDemo,
+    /// Deactivate the demo users and revoke the demo API key (their secrets are published):
+    /// production mode refuses to serve until this is done on a database that had the demo.
+    RemoveDemoAccess,
     /// Create a user. The password is read from standard input (one line).
     CreateUser {
         #[arg(long)]
@@ -59,6 +62,17 @@ pub enum Command {
         #[arg(long, default_value = "en")]
         locale: String,
     },
+    /// Create a billing cycle (before importing a city into an empty database).
+    CreateCycle {
+        /// 1 to 10 capital letters, digits or hyphens, e.g. `C1`.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// Months between bills: 1 (monthly) or 2 (bimonthly).
+        #[arg(long)]
+        months: i32,
+    },
     /// Copy the embedded SQLite database to a file while the server keeps running.
     Backup {
         /// Destination file (must not exist).
@@ -66,6 +80,17 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Copy every table of one database into a new, empty one, across backends (SQLite to
+    /// PostgreSQL and back): one transaction on the target, ids kept, row counts checked.
+    /// Stop the servers using the source first.
+    CopyDatabase {
+        /// The database to copy, e.g. `sqlite://./data/cistern.db`.
+        #[arg(long)]
+        from: String,
+        /// The new, empty database, e.g. `postgres://cistern@localhost/cistern`.
+        #[arg(long)]
+        to: String,
+    },
     /// Import a city from its previous system: the CSV files of DIR (customers.csv,
     /// premises.csv, meters.csv, services.csv, accounts.csv, reads.csv, winter_averages.csv;
     /// see docs/import.md). All or nothing; the same files twice change nothing.
@@ -82,6 +107,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Openapi = cli.command {
         print!("{}", crate::openapi::spec_json());
         return Ok(());
+    }
+    if let Command::CopyDatabase { from, to } = &cli.command {
+        return copy_database(from, to);
     }
     let config = Config::load(cli.config.as_deref())?;
     crate::telemetry::init(&config.log_format);
@@ -107,6 +135,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             print_demo(&summary);
             Ok(())
         }
+        Command::RemoveDemoAccess => {
+            let state = AppState::build(config)?;
+            let removed = state
+                .pool
+                .write(|tx| crate::seed::remove_demo_access(tx, &Actor::system("cli")))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if removed.is_empty() {
+                println!("No demo sign-ins work in this database.");
+            } else {
+                println!("Removed demo access: {}.", removed.join(", "));
+            }
+            Ok(())
+        }
         Command::CreateUser {
             username,
             display_name,
@@ -130,14 +171,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 locale: Locale::parse(&locale).unwrap_or_default(),
                 customer_id,
             };
-            crate::error::validate(&req).map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
+            crate::error::validate(&req).map_err(refused)?;
             let state = AppState::build(config)?;
             let hash = crate::domain::users::new_user_password_hash(&state.hasher, &req)
-                .map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
+                .map_err(refused)?;
             let user = state
                 .pool
                 .write(|tx| crate::domain::users::create(tx, &Actor::system("cli"), &req, hash))
-                .map_err(|e| anyhow::anyhow!("{e}: {:?}", e.fields))?;
+                .map_err(refused)?;
             println!(
                 "created {} ({}) with id {}",
                 user.username, user.role, user.id
@@ -162,9 +203,62 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::CreateCycle { code, name, months } => {
+            let input = cistern_shared::cycles::CycleInput {
+                code,
+                name,
+                months_per_bill: months,
+            };
+            crate::error::validate(&input).map_err(refused)?;
+            let state = AppState::build(config)?;
+            let cycle = state
+                .pool
+                .write(|tx| crate::domain::cycles::create(tx, &Actor::system("cli"), &input))
+                .map_err(refused)?;
+            println!(
+                "created billing cycle {} ({}, every {} month(s)) with id {}",
+                cycle.code, cycle.name, cycle.months_per_bill, cycle.id
+            );
+            Ok(())
+        }
         Command::Backup { dest } => backup(&config, &dest),
         Command::Import { dir, dry_run } => import(config, &dir, dry_run),
-        Command::Openapi => Ok(()),
+        Command::Openapi | Command::CopyDatabase { .. } => Ok(()),
+    }
+}
+
+/// `cistern copy-database --from URL --to URL`: prints each table's rows in both.
+fn copy_database(from: &str, to: &str) -> anyhow::Result<()> {
+    let source = DbTarget::parse(from).context("--from")?;
+    let target = DbTarget::parse(to).context("--to")?;
+    let started = std::time::Instant::now();
+    let copied = crate::db::copy::copy_database(&source, &target)?;
+    println!("  {:<20} {:>9} {:>9}", "table", "source", "target");
+    for t in &copied {
+        println!("  {:<20} {:>9} {:>9}", t.table, t.source, t.target);
+    }
+    let rows: i64 = copied.iter().map(|t| t.target).sum();
+    println!(
+        "Copied {} tables ({rows} rows) from {} to {} in {} s; every row count matches.",
+        copied.len(),
+        source.backend().as_str(),
+        target.backend().as_str(),
+        started.elapsed().as_secs()
+    );
+    Ok(())
+}
+
+/// A refusal as an operator reads it: the problem, then each field with its rule's code.
+fn refused(e: crate::error::ApiError) -> anyhow::Error {
+    let fields: Vec<String> = e
+        .fields
+        .iter()
+        .map(|f| format!("{} {} [{}]", f.field, f.message, f.code.as_str()))
+        .collect();
+    if fields.is_empty() {
+        anyhow::anyhow!("{e}")
+    } else {
+        anyhow::anyhow!("{e}: {}", fields.join("; "))
     }
 }
 

@@ -62,6 +62,11 @@ pub struct Config {
     pub log_format: String,
     /// Mark cookies `Secure` (default: on in production).
     pub secure_cookies: Option<bool>,
+    /// The server is reached over HTTPS only (a TLS-terminating proxy in front): send
+    /// `Strict-Transport-Security`, so browsers never use plain HTTP for it again.
+    pub behind_tls: bool,
+    /// `max-age` of that header, in seconds (default one year).
+    pub hsts_max_age_secs: i64,
     /// Argon2id cost. The defaults follow OWASP's recommendation (19 MiB, 2 passes).
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
@@ -101,6 +106,8 @@ impl Default for Config {
             max_body_bytes: 256 * 1024,
             log_format: "pretty".into(),
             secure_cookies: None,
+            behind_tls: false,
+            hsts_max_age_secs: 365 * 24 * 60 * 60,
             argon2_memory_kib: 19 * 1024,
             argon2_iterations: 2,
             deposit_owner_cents: 0,
@@ -226,6 +233,11 @@ impl Config {
                 "sign-in limits, window and hash_concurrency must be at least 1".into(),
             ));
         }
+        if self.hsts_max_age_secs < 0 {
+            return Err(ConfigError::Invalid(
+                "hsts_max_age_secs cannot be negative".into(),
+            ));
+        }
         if self.access_token_ttl_secs <= 0 || self.refresh_token_ttl_secs <= 0 {
             return Err(ConfigError::Invalid(
                 "token lifetimes must be positive".into(),
@@ -249,6 +261,12 @@ impl Config {
 
     pub fn secure_cookies(&self) -> bool {
         self.secure_cookies.unwrap_or(self.mode == Mode::Production)
+    }
+
+    /// The `Strict-Transport-Security` value to send, when behind TLS.
+    pub fn hsts(&self) -> Option<String> {
+        self.behind_tls
+            .then(|| format!("max-age={}; includeSubDomains", self.hsts_max_age_secs))
     }
 
     /// A configuration for tests: development mode, port 0, a fixed secret, cheap hashing.
@@ -294,6 +312,8 @@ const KNOWN_KEYS: &[&str] = &[
     "max_body_bytes",
     "log_format",
     "secure_cookies",
+    "behind_tls",
+    "hsts_max_age_secs",
     "argon2_memory_kib",
     "argon2_iterations",
     "deposit_owner_cents",
@@ -331,7 +351,7 @@ fn env_value(key: &str, raw: &str) -> toml::Value {
         || key.ends_with("_year")
         || key == "pool_size"
         || key == "hash_concurrency";
-    let boolean = key == "run_jobs" || key == "secure_cookies";
+    let boolean = key == "run_jobs" || key == "secure_cookies" || key == "behind_tls";
     if numeric {
         if let Ok(n) = raw.trim().parse::<i64>() {
             return toml::Value::Integer(n);

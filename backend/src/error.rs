@@ -128,6 +128,7 @@ fn title(code: ErrorCode) -> &'static str {
         ErrorCode::OwnAccess => "You cannot change your own access",
         ErrorCode::NotAnIntegrator => "Not an integrator",
         ErrorCode::MeterSerialTaken => "Serial number already in the inventory",
+        ErrorCode::CycleCodeTaken => "Billing cycle code already in use",
         ErrorCode::ImportInProgress => "Import already running",
         ErrorCode::ServiceUnavailable => "Service unavailable",
         ErrorCode::Internal => "Internal error",
@@ -278,6 +279,7 @@ fn describe(
     match (code, min, max) {
         ("required", _, _) => "is required".into(),
         ("password_length", Some(min), _) => format!("must be at least {min} characters"),
+        ("range", Some(min), Some(max)) => format!("must be from {min} to {max}"),
         (_, Some(min), Some(max)) => format!("must be between {min} and {max} characters"),
         (_, Some(min), None) => format!("must be at least {min} characters"),
         (_, None, Some(max)) => format!("must be at most {max} characters"),

@@ -11,8 +11,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::auth::{Public, RoleSet};
 use crate::routes::{
-    accounts, admin, auth, complaints, contacts, customers, imports, meters, moves, notes, ops,
-    orders, premises, rates, sdcs, services, vendors,
+    accounts, admin, auth, complaints, contacts, customers, cycles, imports, meters, moves, notes,
+    ops, orders, premises, rates, sdcs, services, vendors,
 };
 
 /// The roles an operation admits, as the document states them: `None` for a public one.

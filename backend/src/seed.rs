@@ -6,7 +6,7 @@ use cistern_shared::Role;
 use diesel::prelude::*;
 
 use crate::auth::{token_hash, PasswordPolicy};
-use crate::db::schema::{accounts, api_keys, customers, cycles, premises};
+use crate::db::schema::{accounts, api_keys, customers, cycles, premises, users};
 use crate::db::{now, DbConnection, DbPool, WriteTx};
 use crate::domain::audit::{self, Actor, Change};
 use crate::domain::users::User;
@@ -256,6 +256,81 @@ pub fn seed_demo(pool: &DbPool, hasher: &PasswordPolicy) -> ApiResult<DemoSummar
             sign_ins: demo_sign_ins(),
         })
     })
+}
+
+/// The demo users as the seed makes them: (id, username).
+fn demo_user_ids() -> Vec<(String, &'static str)> {
+    DEMO_USERS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, u, _))| (id("usr", i + 1), *u))
+        .collect()
+}
+
+/// The demo sign-ins that still work in this database: each demo user (the seed's id and
+/// username) that is active, and the demo API key unless revoked. Production refuses to
+/// serve while there is any: their passwords and key are published.
+pub fn demo_access(c: &mut DbConnection) -> ApiResult<Vec<String>> {
+    let mut out = Vec::new();
+    for (uid, username) in demo_user_ids() {
+        let active: Option<bool> = users::table
+            .filter(users::id.eq(&uid))
+            .filter(users::username.eq(username))
+            .select(users::active)
+            .first(c)
+            .optional()?;
+        if active == Some(true) {
+            out.push(format!("user {username}"));
+        }
+    }
+    let keys: i64 = api_keys::table
+        .filter(api_keys::key_hash.eq(token_hash(DEMO_API_KEY)))
+        .filter(api_keys::revoked_at.is_null())
+        .count()
+        .get_result(c)?;
+    if keys > 0 {
+        out.push("the demo API key".into());
+    }
+    Ok(out)
+}
+
+/// Makes the demo sign-ins unusable: deactivates the demo users (their sessions end with
+/// them) and revokes the demo API key. The records stay, as the audit trail names them.
+pub fn remove_demo_access(tx: &mut WriteTx<'_>, actor: &Actor) -> ApiResult<Vec<String>> {
+    let found = demo_access(tx)?;
+    if found.is_empty() {
+        return Ok(found);
+    }
+    let t = now();
+    for (uid, username) in demo_user_ids() {
+        diesel::update(
+            users::table
+                .filter(users::id.eq(&uid))
+                .filter(users::username.eq(username)),
+        )
+        .set((users::active.eq(false), users::updated_at.eq(t)))
+        .execute(tx.db())?;
+    }
+    diesel::update(
+        api_keys::table
+            .filter(api_keys::key_hash.eq(token_hash(DEMO_API_KEY)))
+            .filter(api_keys::revoked_at.is_null()),
+    )
+    .set(api_keys::revoked_at.eq(Some(t)))
+    .execute(tx.db())?;
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: "demo.access_removed",
+            entity_type: "database",
+            entity_id: "demo",
+            before: Some(serde_json::json!({ "usable": found })),
+            after: None,
+            reason: Some("demo sign-ins removed before production use"),
+        },
+    )?;
+    Ok(found)
 }
 
 fn id(prefix: &str, n: usize) -> String {

@@ -111,7 +111,7 @@ fn jwt_secret(config: &Config) -> anyhow::Result<String> {
             return Ok(s.trim().to_owned());
         }
     }
-    std::fs::create_dir_all(&config.data_dir)?;
+    db::create_private_dir(&config.data_dir)?;
     let s = crate::auth::random_token(48);
     std::fs::write(&path, &s)?;
     #[cfg(unix)]
@@ -211,8 +211,12 @@ async fn request_context(
     Ok(ServiceResponse::new(req, res))
 }
 
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+fn security_headers(config: &Config) -> DefaultHeaders {
+    let headers = match config.hsts() {
+        Some(v) => DefaultHeaders::new().add(("Strict-Transport-Security", v)),
+        None => DefaultHeaders::new(),
+    };
+    headers
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "no-referrer"))
@@ -321,11 +325,23 @@ impl Application {
         let state = web::block(move || AppState::build(config)).await??;
         let listener = TcpListener::bind(&bind)?;
         let port = listener.local_addr()?.port();
+        if state.config.mode == Mode::Production {
+            let pool = state.pool.clone();
+            let demo = web::block(move || pool.read(|c| crate::seed::demo_access(c))).await??;
+            if !demo.is_empty() {
+                anyhow::bail!(
+                    "refusing to serve in production mode: the demo sign-ins work in this database ({}). \
+                     Run `cistern remove-demo-access` to deactivate the demo users and revoke the demo API key \
+                     (or start from an empty database), then start again.",
+                    demo.join(", ")
+                );
+            }
+        }
         let s = state.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(Compress::default())
-                .wrap(security_headers())
+                .wrap(security_headers(&s.config))
                 .wrap(from_fn(crate::strict_input::strict_input))
                 .wrap(from_fn(crate::auth::authenticate))
                 .wrap(from_fn(request_context))

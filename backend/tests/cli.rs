@@ -209,3 +209,189 @@ fn serve_starts_keeps_its_secret_and_stops_gracefully_on_sigterm() {
         secret
     );
 }
+
+#[test]
+fn version_names_the_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cistern(dir.path()).arg("--version").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("cistern {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn create_cycle_makes_reference_data_in_an_empty_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = |code: &str, months: &str| {
+        cistern(dir.path())
+            .args([
+                "create-cycle",
+                "--code",
+                code,
+                "--name",
+                "West side",
+                "--months",
+                months,
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = create("W1", "1");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("created billing cycle W1"), "{text}");
+    // The code is unique, and the rules of the API apply.
+    let again = create("W1", "2");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("taken"));
+    let bad = create("w 1", "1");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid"));
+    let bad = create("W2", "13");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("range"));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_and_data_folder_are_readable_by_the_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = cistern(dir.path()).arg("migrate").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir.path().join("data")), 0o700);
+    assert_eq!(mode(&dir.path().join("data/cistern.db")), 0o600);
+    for side in ["data/cistern.db-wal", "data/cistern.db-shm"] {
+        let p = dir.path().join(side);
+        if p.exists() {
+            assert_eq!(mode(&p) & 0o077, 0, "{side} is readable by others");
+        }
+    }
+    // The development secret, in a data folder of its own.
+    let other = tempfile::tempdir().unwrap();
+    let out = cistern(other.path())
+        .env("CISTERN_DATA_DIR", other.path().join("state"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", other.path().join("db/c.db").display()),
+        )
+        .arg("seed-demo")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(mode(&other.path().join("state")), 0o700);
+    assert_eq!(mode(&other.path().join("state/jwt-secret")), 0o600);
+    assert_eq!(mode(&other.path().join("db")), 0o700);
+    assert_eq!(mode(&other.path().join("db/c.db")), 0o600);
+}
+
+#[test]
+fn production_refuses_the_demo_sign_ins_until_they_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cistern(dir.path()).arg("seed-demo").output().unwrap();
+    assert!(out.status.success());
+    let prod = |args: &[&str]| {
+        cistern(dir.path())
+            .env("CISTERN_MODE", "production")
+            .env("CISTERN_JWT_SECRET", "0123456789abcdef0123456789abcdef")
+            .env("CISTERN_BIND", "127.0.0.1:0")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = prod(&["serve"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("demo"), "{err}");
+    assert!(err.contains("cistern remove-demo-access"), "{err}");
+    let out = prod(&["remove-demo-access"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Removed demo access"));
+    let out = prod(&["remove-demo-access"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No demo sign-ins"));
+}
+
+/// A new database on the test PostgreSQL server.
+fn fresh_pg() -> String {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let server = std::env::var("CISTERN_TEST_PG_URL")
+        .expect("CISTERN_TEST_PG_URL: the copy test needs a PostgreSQL server");
+    let name = format!("cistern_c_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = diesel::PgConnection::establish(&format!("{server}/postgres")).unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    format!("{server}/{name}")
+}
+
+#[test]
+fn copy_database_moves_the_demo_city_to_postgres_and_refuses_a_full_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cistern(dir.path()).arg("seed-demo").output().unwrap();
+    assert!(out.status.success());
+    let pg = fresh_pg();
+    let copy = |from: &str, to: &str| {
+        cistern(dir.path())
+            .args(["copy-database", "--from", from, "--to", to])
+            .output()
+            .unwrap()
+    };
+    let from = "sqlite://./data/cistern.db";
+    let out = copy(from, &pg);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("every row count matches"), "{text}");
+    let accounts = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("accounts "))
+        .unwrap();
+    assert_eq!(
+        accounts.split_whitespace().collect::<Vec<_>>(),
+        ["accounts", "264", "264"]
+    );
+    assert!(text
+        .lines()
+        .any(|l| l.trim_start().starts_with("audit_log ")));
+    // Again into the same target: refused, nothing changed.
+    let out = copy(from, &pg);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not empty"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // And back into a new SQLite file.
+    let back = format!("sqlite://{}", dir.path().join("back.db").display());
+    let out = copy(&pg, &back);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("from postgres to sqlite"));
+}

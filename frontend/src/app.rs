@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orders") view=pages::orders::OrdersPage />
                     <Route path=path!("my-orders") view=pages::orders::MyOrdersPage />
                     <Route path=path!("meters") view=pages::meters::MetersPage />
+                    <Route path=path!("cycles") view=pages::cycles::CyclesPage />
                     <Route path=path!("users") view=pages::users::UsersPage />
                     <Route path=path!("audit") view=pages::audit::AuditPage />
                     <Route path=path!("rates") view=pages::rates::RatesPage />
@@ -291,6 +292,7 @@ fn SideNav(role: Role) -> impl IntoView {
                     {(mine && !field).then(|| view! { <li><A href="/staff/my-orders">{tr!(NavMyOrders)}</A></li> })}
                     <li><A href="/staff/meters">{tr!(NavMeters)}</A></li>
                     <li><A href="/staff/rates">{tr!(NavRates)}</A></li>
+                    <li><A href="/staff/cycles">{tr!(NavCycles)}</A></li>
                     {admin.then(|| view! { <li><A href="/staff/users">{tr!(NavUsers)}</A></li> })}
                     {auditor.then(|| view! { <li><A href="/staff/audit">{tr!(NavAudit)}</A></li> })}
                     <li><A href="/account/password">{tr!(NavPassword)}</A></li>
@@ -333,6 +335,11 @@ pub fn can_complete(role: Option<Role>) -> bool {
 /// Who may add meters to the inventory (the API's `MeterKeepers`).
 pub fn can_keep_meters(role: Option<Role>) -> bool {
     admits(sets::METER_KEEPERS, role)
+}
+
+/// Who may create and change billing cycles (the API's `ReferenceKeepers`).
+pub fn can_keep_reference_data(role: Option<Role>) -> bool {
+    admits(sets::REFERENCE_DATA, role)
 }
 
 /// Whether a signed-in `role` is one of `set` (the shared role sets the API's `Allow<...>`

@@ -160,6 +160,7 @@ pub fn error_key(code: ErrorCode) -> Key {
         ErrorCode::OwnAccess => Key::ErrorOwnAccess,
         ErrorCode::NotAnIntegrator => Key::ErrorNotAnIntegrator,
         ErrorCode::MeterSerialTaken => Key::ErrorMeterSerialTaken,
+        ErrorCode::CycleCodeTaken => Key::ErrorCycleCodeTaken,
         ErrorCode::ImportInProgress => Key::ErrorImportInProgress,
         ErrorCode::ServiceUnavailable => Key::ErrorServiceUnavailable,
         ErrorCode::Internal => Key::ErrorInternal,

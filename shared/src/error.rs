@@ -63,6 +63,8 @@ pub enum ErrorCode {
     NotAnIntegrator,
     /// A meter with this serial number is already in the inventory.
     MeterSerialTaken,
+    /// A billing cycle with this code exists.
+    CycleCodeTaken,
     /// The same files are being imported by someone else right now.
     ImportInProgress,
     /// The database is unreachable or its schema is not current.
@@ -72,7 +74,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 31] = [
+    pub const ALL: [ErrorCode; 32] = [
         ErrorCode::Unauthenticated,
         ErrorCode::InvalidCredentials,
         ErrorCode::TooManyAttempts,
@@ -101,6 +103,7 @@ impl ErrorCode {
         ErrorCode::OwnAccess,
         ErrorCode::NotAnIntegrator,
         ErrorCode::MeterSerialTaken,
+        ErrorCode::CycleCodeTaken,
         ErrorCode::ImportInProgress,
         ErrorCode::ServiceUnavailable,
         ErrorCode::Internal,
@@ -136,6 +139,7 @@ impl ErrorCode {
             ErrorCode::OwnAccess => "own_access",
             ErrorCode::NotAnIntegrator => "not_an_integrator",
             ErrorCode::MeterSerialTaken => "meter_serial_taken",
+            ErrorCode::CycleCodeTaken => "cycle_code_taken",
             ErrorCode::ImportInProgress => "import_in_progress",
             ErrorCode::ServiceUnavailable => "service_unavailable",
             ErrorCode::Internal => "internal",
@@ -163,6 +167,7 @@ impl ErrorCode {
             | ErrorCode::OwnAccess
             | ErrorCode::NotAnIntegrator
             | ErrorCode::MeterSerialTaken
+            | ErrorCode::CycleCodeTaken
             | ErrorCode::ImportInProgress => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,

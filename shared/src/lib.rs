@@ -11,6 +11,7 @@ pub mod address;
 pub mod complaints;
 pub mod contacts;
 pub mod customers;
+pub mod cycles;
 pub mod dto;
 pub mod error;
 pub mod import;

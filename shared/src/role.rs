@@ -127,6 +127,8 @@ pub mod sets {
     ];
     /// Daily customer-information work: records, move-ins and -outs, orders, complaints.
     pub const CLERK_WORK: &[Role] = &[Admin, Lead, Clerk];
+    /// Reference data a city sets up once: billing cycles.
+    pub const REFERENCE_DATA: &[Role] = &[Admin, Lead];
     /// The lead's desk: assigning field work, vendor files, system development charges.
     pub const LEAD_WORK: &[Role] = &[Admin, Lead];
     /// Completing service orders in the field (and so being assigned them).
@@ -190,6 +192,7 @@ mod tests {
             sets::PEOPLE,
             sets::CLERK_WORK,
             sets::LEAD_WORK,
+            sets::REFERENCE_DATA,
             sets::FIELD_WORK,
             sets::METER_KEEPERS,
             sets::RATE_READ,

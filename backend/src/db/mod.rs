@@ -3,6 +3,7 @@
 //! `MultiConnection` over both backends.
 
 pub mod addresses;
+pub mod copy;
 pub mod models;
 pub mod schema;
 pub mod search_sql;
@@ -97,9 +98,10 @@ impl DbTarget {
                 if path != ":memory:" {
                     if let Some(dir) = std::path::Path::new(path).parent() {
                         if !dir.as_os_str().is_empty() {
-                            std::fs::create_dir_all(dir)?;
+                            create_private_dir(dir)?;
                         }
                     }
+                    create_private_file(std::path::Path::new(path))?;
                 }
                 let mut c = SqliteConnection::establish(path)?;
                 // WAL lets readers go on while one writer writes; busy_timeout makes a writer
@@ -362,6 +364,40 @@ macro_rules! per_backend {
             $crate::db::DbConnection::Postgres($c) => $body,
         }
     };
+}
+
+/// Creates `dir` (and missing parents) readable by the owner only (0700 on Unix): it holds
+/// the database and the development secret. An existing folder is left as it is.
+pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
+/// Creates the SQLite file empty and owner-only (0600 on Unix) before SQLite opens it, so it
+/// is never readable by others, not even for a moment (SQLite gives its `-wal` and `-shm`
+/// files the database file's permissions). An existing file is left as it is.
+fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// True when `e` is a unique-constraint violation (the same on both backends).

@@ -7,6 +7,7 @@ pub mod complaints;
 pub mod consumption;
 pub mod contacts;
 pub mod customers;
+pub mod cycles;
 pub mod import;
 pub mod jobs;
 pub mod meters;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod complaints;
 pub mod contacts;
 pub mod customers;
+pub mod cycles;
 pub mod imports;
 pub mod meters;
 pub mod moves;
@@ -57,6 +58,8 @@ macro_rules! operations {
             admin::get_job => AdminOnly,
             accounts::dashboard => Staff,
             accounts::cycles => AccountReaders,
+            cycles::create_cycle => ReferenceKeepers,
+            cycles::update_cycle => ReferenceKeepers,
             accounts::search => AccountReaders,
             accounts::get => AccountReadersOwn,
             accounts::portal_accounts => Customers,

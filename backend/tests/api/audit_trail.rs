@@ -20,6 +20,7 @@ fn audit_actions_in_source() -> BTreeSet<String> {
         "auth",
         "user",
         "customer",
+        "cycle",
         "premise",
         "meter",
         "service",

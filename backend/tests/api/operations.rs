@@ -39,6 +39,8 @@ pub const OPERATIONS: &[&str] = &[
     "PUT /api/v1/customers/{id}",
     "POST /api/v1/customers/{id}/contacts",
     "GET /api/v1/cycles",
+    "POST /api/v1/cycles",
+    "PUT /api/v1/cycles/{id}",
     "GET /api/v1/dashboard",
     "POST /api/v1/imports/conversion",
     "GET /api/v1/jobs",
@@ -91,7 +93,8 @@ pub const OPERATIONS: &[&str] = &[
 ];
 
 /// Audit actions the API cannot write: they come from seeding the demo city.
-pub const NOT_THROUGH_THE_API: &[&str] = &["demo.seed", "rate_schedule.seed"];
+pub const NOT_THROUGH_THE_API: &[&str] =
+    &["demo.seed", "demo.access_removed", "rate_schedule.seed"];
 
 /// Salem wastewater 2015, the published example document.
 pub const SALEM_SEWER_2015: &str =
@@ -792,6 +795,45 @@ pub async fn prepare(
             )
         }
         "GET /api/v1/cycles" => Request::get("/api/v1/cycles"),
+        "POST /api/v1/cycles" => {
+            let code = format!("T-{n}");
+            Request::post(
+                "/api/v1/cycles",
+                json!({"code": code, "name": "Test cycle", "months_per_bill": 2}),
+            )
+            .audits(vec![row("cycle.create", "cycle", At("/id")).after(
+                json!({"code": code, "months_per_bill": 2, "account_count": 0}),
+            )])
+            .shows_at(
+                "/api/v1/cycles",
+                json!([{"code": code, "name": "Test cycle", "months_per_bill": 2}]),
+            )
+        }
+        "PUT /api/v1/cycles/{id}" => {
+            let old = format!("U-{n}");
+            let c = created(
+                app,
+                admin,
+                "/api/v1/cycles",
+                json!({"code": old, "name": "Old name", "months_per_bill": 1}),
+            )
+            .await;
+            let id = str_at(&c, "/id");
+            let code = format!("V-{n}");
+            Request::put(
+                format!("/api/v1/cycles/{id}"),
+                json!({"code": code, "name": "New name", "months_per_bill": 2}),
+            )
+            .audits(vec![row("cycle.update", "cycle", Is(id.clone()))
+                .before(json!({"code": old, "name": "Old name", "months_per_bill": 1}))
+                .after(
+                    json!({"code": code, "name": "New name", "months_per_bill": 2}),
+                )])
+            .shows_at(
+                "/api/v1/cycles",
+                json!([{"id": id, "code": code, "name": "New name"}]),
+            )
+        }
         "GET /api/v1/dashboard" => Request::get("/api/v1/dashboard"),
         "POST /api/v1/imports/conversion" => Request::post(
             "/api/v1/imports/conversion?dry_run=false",

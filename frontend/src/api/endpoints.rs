@@ -6,6 +6,7 @@ use cistern_shared::accounts::AccountOverviewDto;
 use cistern_shared::complaints::{ComplaintDto, ComplaintInput, ComplaintUpdate};
 use cistern_shared::contacts::{ContactDto, ContactInput};
 use cistern_shared::customers::{CustomerDetailDto, CustomerInput};
+use cistern_shared::cycles::CycleInput;
 use cistern_shared::dto::{
     AccountDto, AccountSummaryDto, AuditEntryDto, CreateUserRequest, CycleDto, DashboardDto, Page,
     ResetPasswordRequest, UpdateUserRequest, UserDto,
@@ -210,6 +211,16 @@ impl Api {
     /// `GET /cycles`.
     pub async fn cycles(self) -> Result<Vec<CycleDto>, ApiError> {
         self.get("/cycles").await
+    }
+
+    /// `POST /cycles`.
+    pub async fn create_cycle(self, body: &CycleInput) -> Result<CycleDto, ApiError> {
+        self.post("/cycles", body).await
+    }
+
+    /// `PUT /cycles/{id}`.
+    pub async fn update_cycle(self, id: &str, body: &CycleInput) -> Result<CycleDto, ApiError> {
+        self.put(&item("cycles", id, ""), body).await
     }
 
     // ------------------------------------------------------------ meters

@@ -4,6 +4,7 @@ pub mod account;
 pub mod accounts;
 pub mod audit;
 pub mod customers;
+pub mod cycles;
 pub mod dashboard;
 pub mod estimator;
 pub mod login;

@@ -6,7 +6,8 @@ use super::utc;
 use crate::db::schema::audit_log;
 
 /// One entry of the audit trail. The database refuses updates and deletes of it.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// `Insertable` with its number only to copy a database whole (`db::copy`).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_log, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct AuditEntry {
     pub id: i64,

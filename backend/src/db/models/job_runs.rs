@@ -4,7 +4,8 @@ use diesel::prelude::*;
 use crate::db::schema::job_runs;
 
 /// One run of a job by one server instance.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// `Insertable` with its number only to copy a database whole (`db::copy`).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = job_runs, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct JobRun {
     pub id: i64,
