@@ -29,6 +29,7 @@ use cistern_backend::db::schema::{
 use cistern_backend::db::{now, run_migrations, DbConnection, DbPool};
 use cistern_backend::domain::audit::Actor;
 use cistern_backend::domain::import::{self, ImportFiles, Options};
+use cistern_shared::address::Address;
 use cistern_shared::import::ImportOutcome;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -58,6 +59,12 @@ struct Customer {
     notify_text: bool,
     notify_mail: bool,
     created_at: chrono::NaiveDateTime,
+    house_number: Option<String>,
+    street: Option<String>,
+    suffix: Option<String>,
+    city: Option<String>,
+    state: Option<String>,
+    zip: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -65,6 +72,10 @@ struct Customer {
 struct Premise {
     id: String,
     service_address: String,
+    house_number: Option<String>,
+    street: Option<String>,
+    suffix: Option<String>,
+    city: Option<String>,
     parcel: Option<String>,
     inside_city: bool,
     cycle_id: String,
@@ -210,11 +221,19 @@ fn city(n: usize) -> City {
             cus,
             "C{i},{name},\"{street}\n{city_line}\",{phone},{email},{locale}"
         );
+        // The rows as the import stores them: the address in parts and its display form.
+        let mailing = Address::parse(&format!("{street}\n{city_line}")).unwrap();
         c.customers.push(Customer {
             id: format!("cus-LC{i}"),
             name: name.clone(),
             is_organisation: false,
-            mailing_address: format!("{street}\n{city_line}"),
+            mailing_address: mailing.one_line(),
+            house_number: mailing.house_number.clone(),
+            street: Some(mailing.street.clone()),
+            suffix: mailing.suffix.clone(),
+            city: mailing.city.clone(),
+            state: mailing.state.clone(),
+            zip: mailing.zip.clone(),
             phone: Some(phone),
             email: Some(email),
             preferred_locale: locale.into(),
@@ -228,9 +247,14 @@ fn city(n: usize) -> City {
         let route = format!("{:02}", i % 40);
         let seq = i32::try_from(i % 1_000).unwrap() * 10;
         let _ = writeln!(prm, "P{i},{service_address},C1,{route},{seq},{parcel}");
+        let service = Address::parse(&service_address).unwrap();
         c.premises.push(Premise {
             id: format!("prm-LP{i}"),
-            service_address,
+            service_address: service.one_line(),
+            house_number: service.house_number.clone(),
+            street: Some(service.street.clone()),
+            suffix: service.suffix.clone(),
+            city: service.city.clone(),
             parcel: Some(parcel),
             inside_city: true,
             cycle_id: "cyc-1".into(),
@@ -375,8 +399,8 @@ macro_rules! bare_insert {
 fn bare(conn: &mut DbConnection, c: &City) -> Duration {
     let start = Instant::now();
     conn.transaction::<_, diesel::result::Error, _>(|conn| {
-        bare_insert!(conn, customers, c.customers, 11);
-        bare_insert!(conn, premises, c.premises, 9);
+        bare_insert!(conn, customers, c.customers, 17);
+        bare_insert!(conn, premises, c.premises, 13);
         bare_insert!(conn, meters, c.meters, 9);
         bare_insert!(conn, meter_registers, c.registers, 4);
         bare_insert!(conn, services, c.services, 8);

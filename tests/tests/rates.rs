@@ -334,8 +334,9 @@ async fn lead_edits_a_draft(c: &Client, base: &str) -> Result<()> {
     wait_text_contains(c, "#rate-version h1", "Bench City").await?;
     wait_for(c, "#rate-maker-checker").await?;
     c.find(Locator::Css("#rate-approve")).await?.click().await?;
+    // Its own code, translated: the client shows no English `detail` from the server.
     wait_text(c, "#rate-action-error", "the maker-checker refusal", |t| {
-        t.contains("maker-checker") && t.contains("someone else must approve it")
+        t.contains("Approval refused") && t.contains("someone else must approve it")
     })
     .await?;
     wait_text_eq(c, "#rate-status", "Draft").await?;
