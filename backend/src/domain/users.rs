@@ -824,10 +824,18 @@ pub fn revoke_api_key(
         revoked_at: Some(now()),
         ..before.clone()
     };
-    diesel::update(api_keys::table.find(key_id))
+    let changed = diesel::update(api_keys::table.find(key_id))
         .filter(api_keys::revoked_at.is_null())
         .set(api_keys::revoked_at.eq(after.revoked_at))
         .execute(tx.db())?;
+    if changed == 0 {
+        // Revoked by someone else at the same moment: their revocation is the one audited.
+        let now_row: ApiKey = api_keys::table
+            .find(key_id)
+            .select(ApiKey::as_select())
+            .first(tx.db())?;
+        return Ok(ApiKeyDto::from(&now_row));
+    }
     audit::record(
         tx,
         actor,
